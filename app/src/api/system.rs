@@ -1,0 +1,13 @@
+//! Server functions about the running system.
+
+use crate::{dto::system::SystemStatus, error::AppError};
+use leptos::prelude::*;
+
+/// Database reachability and migration state, for the status page.
+#[server(endpoint = "system/status")]
+pub async fn system_status() -> Result<SystemStatus, AppError> {
+    let state = crate::backend::state::AppState::from_context()?;
+    crate::backend::services::status::system_status(&state)
+        .await
+        .map_err(crate::backend::error::into_response_error)
+}

@@ -1,0 +1,3 @@
+//! Authentication: passwords now; sessions and OIDC build on this.
+
+pub mod password;

@@ -1,0 +1,3 @@
+//! Cryptographic key material.
+
+pub mod master_key;

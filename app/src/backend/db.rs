@@ -1,0 +1,83 @@
+//! Opening the database. SQLite (the default) runs in WAL mode with a busy timeout and
+//! foreign keys on, set per connection; PostgreSQL pools test connections before use so
+//! the pool recovers by itself after a server restart.
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    /// The kind a URL names, or `None` for a scheme Parley does not support.
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Opens a pool. For a SQLite file, the file (not its directory) is created when missing.
+///
+/// # Errors
+/// When the URL is not supported or the database cannot be reached.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let kind = DbKind::from_url(url)
+        .ok_or_else(|| DbErr::Custom("unsupported database URL scheme".into()))?;
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .idle_timeout(Duration::from_secs(300))
+        .test_before_acquire(true);
+    match kind {
+        DbKind::Sqlite => {
+            // An in-memory database exists once per connection: keep exactly one.
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            opts.max_connections(if in_memory { 1 } else { max_connections })
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(5))
+                        .foreign_keys(true)
+                });
+        }
+        DbKind::Postgres => {
+            opts.max_connections(max_connections).min_connections(0);
+        }
+    }
+    Database::connect(opts).await
+}
+
+/// Runs a trivial query and returns its round-trip time.
+///
+/// # Errors
+/// When the database does not answer.
+pub async fn ping(db: &DatabaseConnection) -> Result<Duration, DbErr> {
+    let started = Instant::now();
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_supported_schemes_only() {
+        assert_eq!(DbKind::from_url("sqlite://data/parley.db"), Some(DbKind::Sqlite));
+        assert_eq!(DbKind::from_url("sqlite::memory:"), Some(DbKind::Sqlite));
+        assert_eq!(DbKind::from_url("postgres://u@h/db"), Some(DbKind::Postgres));
+        assert_eq!(DbKind::from_url("postgresql://u@h/db"), Some(DbKind::Postgres));
+        assert_eq!(DbKind::from_url("mysql://u@h/db"), None);
+    }
+}

@@ -1,0 +1,151 @@
+//! `DomainError`, the server-side error, and the one conversion into the wire `AppError`.
+//!
+//! The conversion decides what a client may learn: our own sentences (validation, conflict)
+//! pass through; anything that could hold internal text (SQL, provider bodies, I/O) is
+//! logged here with a fresh reference id and replaced by a generic sentence naming that id.
+
+use crate::error::{AppError, ErrorCode};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    /// `message` is written for the person who typed the value.
+    #[error("invalid {field}: {message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+    #[error("not found")]
+    NotFound,
+    /// `0` is written for a person and says what clashed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// True for database errors that mean "cannot reach the database" rather than a bad query.
+fn is_connection_error(err: &DbErr) -> bool {
+    matches!(err, DbErr::Conn(_) | DbErr::ConnectionAcquire(_))
+}
+
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Validation { field, message } => AppError::validation(field, message),
+            DomainError::NotFound => AppError::not_found(),
+            DomainError::Conflict(message) => AppError::new(ErrorCode::Conflict, message),
+            DomainError::Unauthenticated => AppError::unauthenticated(),
+            DomainError::Forbidden => AppError::forbidden(),
+            DomainError::RateLimited { retry_after_secs } => AppError {
+                retry_after: Some(retry_after_secs),
+                ..AppError::new(
+                    ErrorCode::RateLimited,
+                    format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+                )
+            },
+            DomainError::Db(db) if is_connection_error(&db) => with_reference(
+                ErrorCode::Unavailable,
+                "The database is not reachable right now. Please try again in a moment.",
+                &db,
+            ),
+            DomainError::Db(db) => with_reference(
+                ErrorCode::Internal,
+                "Something went wrong on our side. Please try again.",
+                &db,
+            ),
+            DomainError::Internal(detail) => with_reference(
+                ErrorCode::Internal,
+                "Something went wrong on our side. Please try again.",
+                &detail,
+            ),
+        }
+    }
+}
+
+fn with_reference(code: ErrorCode, message: &str, detail: &dyn std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    tracing::error!(error.reference = %reference, error.detail = %detail, "request failed");
+    AppError {
+        reference: Some(reference),
+        ..AppError::new(code, message)
+    }
+}
+
+/// Converts at a server-function boundary: the wire error, with the HTTP status set on the
+/// response so clients and logs see 4xx/5xx rather than the framework's blanket 500.
+pub fn into_response_error(err: DomainError) -> AppError {
+    let app = AppError::from(err);
+    if let (Some(response), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(app.status()),
+    ) {
+        response.set_status(status);
+    }
+    app
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_detail_never_reaches_the_client() {
+        let err = DomainError::Db(DbErr::Custom(
+            "syntax error near SELECT password_hash FROM users".into(),
+        ));
+        let app = AppError::from(err);
+        assert_eq!(app.code, ErrorCode::Internal);
+        assert!(!app.message.contains("SELECT"));
+        assert!(!app.to_string().contains("password_hash"));
+        assert_eq!(app.reference.as_ref().map(String::len), Some(12));
+    }
+
+    #[test]
+    fn connection_failures_are_unavailable() {
+        let err = DomainError::Db(DbErr::Conn(sea_orm::RuntimeErr::Internal(
+            "connection refused".into(),
+        )));
+        let app = AppError::from(err);
+        assert_eq!(app.code, ErrorCode::Unavailable);
+        assert_eq!(app.status(), 503);
+        assert!(!app.message.contains("refused"));
+    }
+
+    #[test]
+    fn our_own_sentences_pass_through() {
+        let app = AppError::from(DomainError::validation("email", "Enter a valid e-mail address."));
+        assert_eq!(app.code, ErrorCode::Validation);
+        assert_eq!(app.field.as_deref(), Some("email"));
+        assert_eq!(app.message, "Enter a valid e-mail address.");
+
+        let app = AppError::from(DomainError::RateLimited { retry_after_secs: 30 });
+        assert_eq!(app.status(), 429);
+        assert_eq!(app.retry_after, Some(30));
+    }
+
+    #[test]
+    fn internal_errors_carry_a_reference_not_the_detail() {
+        let app = AppError::from(DomainError::Internal("disk /var/lib full".into()));
+        assert_eq!(app.status(), 500);
+        assert!(!app.message.contains("/var/lib"));
+        assert!(app.reference.is_some());
+    }
+}

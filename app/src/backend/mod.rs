@@ -1,0 +1,11 @@
+//! Server-only code: database, services, auth. Compiled only with the `ssr` feature.
+
+pub mod auth;
+pub mod crypto;
+pub mod csp;
+pub mod db;
+mod entities;
+pub mod error;
+pub mod http_error;
+pub mod services;
+pub mod state;

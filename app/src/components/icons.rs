@@ -1,0 +1,50 @@
+//! Inline SVG icons (stroke icons on a 24-unit grid), so the shell needs no icon font.
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IconKind {
+    Menu,
+    Home,
+    Activity,
+    Sun,
+    Moon,
+    Monitor,
+    Compass,
+}
+
+impl IconKind {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Menu => "M4 6h16M4 12h16M4 18h16",
+            Self::Home => "M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10",
+            Self::Activity => "M3 12h4l3-8 4 16 3-8h4",
+            Self::Sun => "M12 4V2M12 22v-2M4 12H2M22 12h-2M5.6 5.6 4.2 4.2M19.8 19.8l-1.4-1.4M5.6 18.4l-1.4 1.4M19.8 4.2l-1.4 1.4M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z",
+            Self::Moon => "M20 14.5A8 8 0 0 1 9.5 4 8 8 0 1 0 20 14.5z",
+            Self::Monitor => "M3 4h18v12H3zM8 20h8M12 16v4",
+            Self::Compass => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM15.5 8.5l-2 5-5 2 2-5z",
+        }
+    }
+}
+
+/// A decorative icon; the control that holds it carries the accessible name.
+#[component]
+pub fn Icon(kind: IconKind) -> impl IntoView {
+    view! {
+        <svg
+            class="icon"
+            viewBox="0 0 24 24"
+            width="20"
+            height="20"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.8"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+            focusable="false"
+        >
+            <path d=kind.path()/>
+        </svg>
+    }
+}

@@ -1,0 +1,27 @@
+//! The application layout every page lives in: top bar, collapsible sidebar, content area.
+//! Pages render inside an error boundary, so a failing page never takes the shell down.
+
+use super::{sidebar::Sidebar, top_bar::TopBar};
+use crate::routes::error_page::ErrorPanel;
+use leptos::prelude::*;
+
+#[component]
+pub fn ShellLayout(children: Children) -> impl IntoView {
+    // Desktop: `true` collapses the sidebar to icons. Phone: `true` opens it as a drawer.
+    let toggled = RwSignal::new(false);
+    let close_drawer = move || toggled.set(false);
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <div class="shell" data-sidebar=move || if toggled.get() { "toggled" } else { "default" }>
+            <TopBar on_toggle_sidebar=move || toggled.update(|t| *t = !*t)/>
+            <Sidebar on_navigate=close_drawer/>
+            <div class="scrim" on:click=move |_| close_drawer() aria-hidden="true"></div>
+            <main id="main" class="content" tabindex="-1">
+                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                    {children()}
+                </ErrorBoundary>
+            </main>
+        </div>
+    }
+}

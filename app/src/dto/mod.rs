@@ -1,0 +1,3 @@
+//! Types that cross the wire between server functions and the browser. Never entities.
+
+pub mod system;

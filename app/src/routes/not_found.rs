@@ -1,0 +1,25 @@
+//! The 404 page. It sets the HTTP status itself, so crawlers and tests see a real 404.
+
+use crate::components::icons::{Icon, IconKind};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <section class="page page-centered" aria-labelledby="not-found-title">
+            <div class="empty-state">
+                <Icon kind=IconKind::Compass/>
+                <p class="eyebrow">"404"</p>
+                <h1 id="not-found-title">"Page not found"</h1>
+                <p>"The page you asked for does not exist or has moved."</p>
+                <a class="button" href="/">"Back to the home page"</a>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,385 @@
+//! Configuration: environment variables (`PARLEY_*`) over an optional `parley.toml` over
+//! defaults. Every value is checked at start-up; a bad one stops Parley with a message that
+//! names the setting and what is wrong, and never echoes a secret.
+
+use app::backend::crypto::master_key::MasterKey;
+use secrecy::SecretString;
+use std::{
+    collections::HashMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind: SocketAddr,
+    pub database_url: String,
+    /// Origin users reach Parley at, without a trailing slash (e.g. `https://parley.example`).
+    pub public_url: String,
+    pub master_key: MasterKey,
+    pub admin_email: String,
+    pub admin_password: Option<SecretString>,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub data_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub max_body_bytes: usize,
+    pub db_max_connections: u32,
+    pub shutdown_timeout: Duration,
+}
+
+/// A setting that could not be used. `Display` is the message printed at start-up.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub setting: String,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error: {} {}", self.setting, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where settings come from: a snapshot of the environment and the parsed file.
+pub struct Sources {
+    env: HashMap<String, String>,
+    file: toml::Table,
+    file_path: Option<PathBuf>,
+}
+
+impl Sources {
+    /// The process environment and `PARLEY_CONFIG` (default `./parley.toml` when present).
+    ///
+    /// # Errors
+    /// When the file named by `PARLEY_CONFIG` is missing or the file is not valid TOML.
+    pub fn from_process() -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let (path, required) = match env.get("PARLEY_CONFIG") {
+            Some(p) => (PathBuf::from(p), true),
+            None => (PathBuf::from("parley.toml"), false),
+        };
+        if !path.exists() {
+            if required {
+                return Err(ConfigError {
+                    setting: "PARLEY_CONFIG".into(),
+                    problem: format!("names {} which does not exist", path.display()),
+                });
+            }
+            return Ok(Self::new(env, toml::Table::new(), None));
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            setting: path.display().to_string(),
+            problem: format!("cannot be read: {e}"),
+        })?;
+        let file = text.parse::<toml::Table>().map_err(|e| ConfigError {
+            setting: path.display().to_string(),
+            problem: format!("is not valid TOML: {}", e.message()),
+        })?;
+        Ok(Self::new(env, file, Some(path)))
+    }
+
+    pub fn new(env: HashMap<String, String>, file: toml::Table, file_path: Option<PathBuf>) -> Self {
+        Self { env, file, file_path }
+    }
+
+    /// The raw value of `key` (`bind` ↔ `PARLEY_BIND`) and the name to blame if it is bad.
+    fn get(&self, key: &str) -> Option<(String, String)> {
+        let var = format!("PARLEY_{}", key.to_uppercase());
+        if let Some(value) = self.env.get(&var) {
+            return Some((value.clone(), var));
+        }
+        let value = self.file.get(key)?;
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let file = self
+            .file_path
+            .as_deref()
+            .map_or_else(|| "parley.toml".to_string(), |p| p.display().to_string());
+        Some((text, format!("`{key}` in {file}")))
+    }
+
+    fn parse<T>(
+        &self,
+        key: &str,
+        default: impl FnOnce() -> T,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        match self.get(key) {
+            None => Ok(default()),
+            Some((raw, setting)) => parse(raw.trim()).map_err(|problem| ConfigError { setting, problem }),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks every setting. In development a missing master key is generated
+    /// into `<data dir>/master.key`; in production it is required.
+    ///
+    /// # Errors
+    /// The first setting that is missing or wrong.
+    pub fn load(sources: &Sources) -> Result<Self, ConfigError> {
+        let environment = sources.parse("env", || Environment::Development, |v| match v {
+            "development" | "dev" => Ok(Environment::Development),
+            "production" | "prod" => Ok(Environment::Production),
+            other => Err(format!("must be `development` or `production`, not `{other}`")),
+        })?;
+        let bind = sources.parse(
+            "bind",
+            || SocketAddr::from(([127, 0, 0, 1], 3000)),
+            |v| {
+                v.parse::<SocketAddr>()
+                    .map_err(|_| format!("must be an address and port like 127.0.0.1:3000, not `{v}`"))
+            },
+        )?;
+        let database_url = sources.parse("database_url", || "sqlite://data/parley.db".to_string(), parse_database_url)?;
+        let public_url = sources.parse("public_url", || format!("http://{bind}"), parse_public_url)?;
+        if environment == Environment::Production && !public_url.starts_with("https://") {
+            return Err(ConfigError {
+                setting: "PARLEY_PUBLIC_URL".into(),
+                problem: "must be an https:// URL in production".into(),
+            });
+        }
+        let data_dir = sources.parse("data_dir", || PathBuf::from("data"), |v| Ok(PathBuf::from(v)))?;
+        let site_root = sources.parse("site_root", default_site_root, |v| Ok(PathBuf::from(v)))?;
+        let master_key = match sources.get("master_key") {
+            Some((raw, setting)) => MasterKey::from_base64(&raw).map_err(|problem| ConfigError { setting, problem })?,
+            None if environment == Environment::Production => {
+                return Err(ConfigError {
+                    setting: "PARLEY_MASTER_KEY".into(),
+                    problem: "is required in production (32 random bytes in base64: `openssl rand -base64 32`)".into(),
+                })
+            }
+            None => development_master_key(&data_dir)?,
+        };
+        let admin_email = sources.parse("admin_email", || "admin@localhost".to_string(), |v| {
+            app::backend::services::first_admin::normalise_email(v)
+                .map_err(|_| "must be an e-mail address like admin@example.com".to_string())
+        })?;
+        let admin_password = sources.parse("admin_password", || None, |v| {
+            let n = v.chars().count();
+            if (8..=128).contains(&n) {
+                Ok(Some(SecretString::from(v.to_string())))
+            } else {
+                Err(format!("must be 8 to 128 characters long (it has {n})"))
+            }
+        })?;
+        let log = sources.parse("log", || "info".to_string(), |v| {
+            tracing_subscriber::EnvFilter::try_new(v)
+                .map(|_| v.to_string())
+                .map_err(|e| format!("is not a valid log filter (like `info` or `info,parley=debug`): {e}"))
+        })?;
+        let log_format = sources.parse("log_format", || LogFormat::Text, |v| match v {
+            "text" | "pretty" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("must be `text` or `json`, not `{other}`")),
+        })?;
+        let max_body_bytes = sources.parse("max_body_bytes", || 2 * 1024 * 1024, |v| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+                .ok_or_else(|| format!("must be a byte count between 1024 and 1073741824, not `{v}`"))
+        })?;
+        let db_max_connections = sources.parse("db_max_connections", || 10, |v| {
+            v.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| format!("must be a number from 1 to 1000, not `{v}`"))
+        })?;
+        let shutdown_timeout = sources.parse("shutdown_timeout_secs", || Duration::from_secs(10), |v| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=600).contains(n))
+                .map(Duration::from_secs)
+                .ok_or_else(|| format!("must be a number of seconds from 1 to 600, not `{v}`"))
+        })?;
+        Ok(Self {
+            environment,
+            bind,
+            database_url,
+            public_url,
+            master_key,
+            admin_email,
+            admin_password,
+            log,
+            log_format,
+            data_dir,
+            site_root,
+            max_body_bytes,
+            db_max_connections,
+            shutdown_timeout,
+        })
+    }
+}
+
+fn parse_database_url(v: &str) -> Result<String, String> {
+    if app::backend::db::DbKind::from_url(v).is_some() {
+        Ok(v.to_string())
+    } else {
+        Err("must start with sqlite:// (e.g. sqlite://data/parley.db) or postgres://".to_string())
+    }
+}
+
+fn parse_public_url(v: &str) -> Result<String, String> {
+    let v = v.trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .ok_or_else(|| format!("must start with http:// or https://, not `{v}`"))?;
+    if rest.is_empty() || rest.contains('/') || rest.contains('?') || rest.contains('#') || rest.contains('@') {
+        return Err(format!("must be an origin like https://parley.example.com, without a path (got `{v}`)"));
+    }
+    Ok(v.to_string())
+}
+
+/// Where `cargo leptos build` writes the site, relative to the repository root.
+fn default_site_root() -> PathBuf {
+    PathBuf::from("target/site")
+}
+
+/// Reads `<data dir>/master.key`, creating it (mode 0600) on first run.
+fn development_master_key(data_dir: &Path) -> Result<MasterKey, ConfigError> {
+    let path = data_dir.join("master.key");
+    let fail = |problem: String| ConfigError {
+        setting: "PARLEY_MASTER_KEY".into(),
+        problem,
+    };
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| fail(format!("is unset and {} cannot be read: {e}", path.display())))?;
+        return MasterKey::from_base64(&text)
+            .map_err(|p| fail(format!("is unset and {} {p}", path.display())));
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| fail(format!("is unset and {} cannot be created: {e}", data_dir.display())))?;
+    let key = MasterKey::generate();
+    write_private(&path, &key.to_base64())
+        .map_err(|e| fail(format!("is unset and {} cannot be written: {e}", path.display())))?;
+    tracing::warn!(path = %path.display(), "generated a development master key; set PARLEY_MASTER_KEY in production");
+    Ok(key)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(vars: &[(&str, &str)], file: &str) -> Sources {
+        let env = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Sources::new(env, file.parse().unwrap(), Some(PathBuf::from("parley.toml")))
+    }
+
+    fn with_key(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = vars.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        v.push(("PARLEY_MASTER_KEY".into(), MasterKey::generate().to_base64()));
+        v
+    }
+
+    fn load(vars: &[(&str, &str)], file: &str) -> Result<Config, ConfigError> {
+        let vars = with_key(vars);
+        let refs: Vec<(&str, &str)> = vars.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        Config::load(&sources(&refs, file))
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_development_server() {
+        let c = load(&[], "").unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/parley.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.environment, Environment::Development);
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert!(c.admin_password.is_none());
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let c = load(&[("PARLEY_BIND", "0.0.0.0:8080")], "bind = \"127.0.0.1:9999\"\nlog_format = \"json\"").unwrap();
+        assert_eq!(c.bind.to_string(), "0.0.0.0:8080");
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_values_name_the_setting_and_the_problem() {
+        let err = load(&[("PARLEY_BIND", "localhost")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_BIND");
+        assert!(err.problem.contains("127.0.0.1:3000"));
+
+        let err = load(&[], "database_url = \"mysql://x\"").unwrap_err();
+        assert_eq!(err.setting, "`database_url` in parley.toml");
+
+        let err = load(&[("PARLEY_LOG_FORMAT", "xml")], "").unwrap_err();
+        assert_eq!(err.to_string(), "configuration error: PARLEY_LOG_FORMAT must be `text` or `json`, not `xml`");
+
+        let err = load(&[("PARLEY_PUBLIC_URL", "https://x.example/app")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_PUBLIC_URL");
+    }
+
+    #[test]
+    fn secrets_are_never_echoed() {
+        let err = load(&[("PARLEY_ADMIN_PASSWORD", "hunter2")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_ADMIN_PASSWORD");
+        assert!(!err.to_string().contains("hunter2"));
+
+        let err = Config::load(&sources(&[("PARLEY_MASTER_KEY", "c2VjcmV0LXZhbHVl")], "")).unwrap_err();
+        assert_eq!(err.setting, "PARLEY_MASTER_KEY");
+        assert!(!err.to_string().contains("c2VjcmV0LXZhbHVl"));
+    }
+
+    #[test]
+    fn production_requires_a_master_key_and_https() {
+        let err = Config::load(&sources(&[("PARLEY_ENV", "production")], "")).unwrap_err();
+        assert_eq!(err.setting, "PARLEY_PUBLIC_URL");
+        let err = Config::load(&sources(
+            &[("PARLEY_ENV", "production"), ("PARLEY_PUBLIC_URL", "https://parley.example")],
+            "",
+        ))
+        .unwrap_err();
+        assert_eq!(err.setting, "PARLEY_MASTER_KEY");
+        assert!(err.problem.contains("required in production"));
+    }
+
+    #[test]
+    fn development_key_is_generated_once_and_kept_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let first = Config::load(&sources(&[("PARLEY_DATA_DIR", data)], "")).unwrap();
+        let second = Config::load(&sources(&[("PARLEY_DATA_DIR", data)], "")).unwrap();
+        assert_eq!(first.master_key.expose_bytes(), second.master_key.expose_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("master.key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

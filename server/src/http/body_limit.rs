@@ -1,0 +1,23 @@
+//! Request bodies are capped (`PARLEY_MAX_BODY_BYTES`). The limit layer and axum's
+//! extractors answer an oversized body with a plain-text 413; this turns it into the API's
+//! JSON error envelope so every client sees the same shape.
+
+use app::error::{AppError, ErrorCode};
+use axum::response::{IntoResponse, Response};
+use http::{header, StatusCode};
+
+pub async fn json_payload_too_large(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return AppError::new(
+            ErrorCode::PayloadTooLarge,
+            "The request is too large. Send less data at once.",
+        )
+        .into_response();
+    }
+    response
+}

@@ -1,0 +1,127 @@
+//! Start-up and the serve loop: open the database, migrate, make sure an administrator
+//! exists, bind, serve until a signal, then wind down within the deadline.
+
+use crate::{config::Config, shutdown::Shutdown, HttpSettings};
+use anyhow::Context;
+use app::backend::{
+    db::{self, DbKind},
+    services::{first_admin, migrations},
+    state::AppState,
+};
+use axum::serve::ListenerExt;
+use secrecy::ExposeSecret;
+
+/// Opens the database and builds the state, without touching the schema.
+///
+/// # Errors
+/// When the database cannot be opened.
+pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
+    let kind = DbKind::from_url(&config.database_url).context("unsupported database URL")?;
+    if kind == DbKind::Sqlite {
+        ensure_sqlite_dir(&config.database_url)?;
+    }
+    let conn = db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .context("cannot open the database (check PARLEY_DATABASE_URL)")?;
+    let options = crate::leptos_options(
+        &config.site_root,
+        config.bind,
+        config.environment == crate::config::Environment::Production,
+    );
+    Ok(AppState::new(conn, kind, options))
+}
+
+/// Creates the directory of a SQLite file URL such as `sqlite://data/parley.db`.
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the database directory {}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs the server until SIGTERM/SIGINT.
+///
+/// # Errors
+/// Start-up failures: database, migrations, first administrator, binding the address.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let state = open_state(&config).await?;
+    migrations::up(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("migrations failed")?;
+    announce_first_admin(
+        first_admin::ensure(&state, &config.admin_email, config.admin_password.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("cannot create the first administrator")?,
+    );
+
+    let router = crate::build_router(state.clone(), &HttpSettings::from_config(&config));
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (PARLEY_BIND)", config.bind))?
+        // axum does not set TCP_NODELAY: without it small writes (first tokens) wait ~40 ms.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!(
+        address = %config.bind,
+        public_url = %config.public_url,
+        database = ?state.db_kind(),
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Parley is listening"
+    );
+
+    let shutdown = Shutdown::new();
+    tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            crate::shutdown::signal().await;
+            tracing::info!("shutting down: no new connections, finishing open requests");
+            shutdown.trigger();
+        }
+    });
+    let server = axum::serve(listener, router).with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move { shutdown.triggered().await }
+    });
+    tokio::select! {
+        result = server => result.context("server error")?,
+        () = shutdown.deadline_passed(config.shutdown_timeout) => {
+            tracing::warn!(deadline_secs = config.shutdown_timeout.as_secs(), "open requests did not finish in time; exiting");
+        }
+    }
+    if let Err(err) = state.close().await {
+        tracing::warn!(error = %err, "closing the database pool failed");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Tells the operator about a newly created administrator. A generated password goes to
+/// standard error once, never into the structured log.
+fn announce_first_admin(outcome: first_admin::FirstAdmin) {
+    match outcome {
+        first_admin::FirstAdmin::AlreadyPresent => {}
+        first_admin::FirstAdmin::Created { email } => {
+            tracing::info!(%email, "first administrator created from PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD");
+        }
+        first_admin::FirstAdmin::CreatedWithGeneratedPassword { email, password } => {
+            eprintln!(
+                "\n  First administrator created.\n    e-mail:   {email}\n    password: {}\n  \
+                 This password is shown only once: sign in and change it.\n",
+                password.expose_secret()
+            );
+        }
+    }
+}

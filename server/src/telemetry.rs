@@ -1,0 +1,21 @@
+//! Structured logs through `tracing`. Every line written while a request is handled carries
+//! that request's id (the span opened by the HTTP trace layer).
+
+use crate::config::LogFormat;
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// Installs the global subscriber. Safe to call more than once (later calls do nothing),
+/// which integration tests rely on.
+pub fn init(filter: &str, format: LogFormat) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stdout);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .flatten_event(true)
+            .try_init(),
+        LogFormat::Text => builder.with_target(false).try_init(),
+    };
+}

@@ -1,0 +1,14 @@
+//! Parley's server integration tests: one binary (link time is precious), one module per
+//! area. Database tests run on SQLite and on the PostgreSQL at 127.0.0.1:5432 (a fresh
+//! database per test, dropped afterwards; `PARLEY_TEST_POSTGRES_URL` overrides the admin URL).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod errors;
+mod health;
+mod migrations;
+mod pages;
+mod process;
+mod readiness;
+mod security_headers;

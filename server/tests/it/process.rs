@@ -1,0 +1,167 @@
+//! The `parley` binary as an operator runs it: configuration errors, first-run
+//! administrator, request ids in JSON logs, graceful shutdown on SIGTERM.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn parley() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_parley"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Running {
+    child: Child,
+    port: u16,
+}
+
+impl Running {
+    fn start(data: &Path, extra: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let mut cmd = parley();
+        cmd.env("PARLEY_BIND", format!("127.0.0.1:{port}"))
+            .env("PARLEY_DATA_DIR", data)
+            .env("PARLEY_DATABASE_URL", format!("sqlite://{}/parley.db", data.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let child = cmd.arg("serve").spawn().unwrap();
+        let running = Self { child, port };
+        running.wait_ready();
+        running
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let status = out.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
+        let request_id = out
+            .lines()
+            .find_map(|l| l.strip_prefix("x-request-id: "))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        (status, request_id, out)
+    }
+
+    fn wait_ready(&self) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() && self.get("/readyz").0 == 200 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("parley did not become ready");
+    }
+
+    fn terminate(mut self) -> (std::process::ExitStatus, String, String, Duration) {
+        let started = Instant::now();
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let elapsed = started.elapsed();
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        use std::io::Read;
+        self.child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (status, stdout, stderr, elapsed)
+    }
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_naming_the_variable() {
+    let out = parley().env("PARLEY_BIND", "not-an-address").arg("serve").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PARLEY_BIND"), "{stderr}");
+    assert!(stderr.contains("127.0.0.1:3000"), "says what a good value looks like: {stderr}");
+
+    let out = parley().env("PARLEY_DATABASE_URL", "mysql://x").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PARLEY_DATABASE_URL"));
+}
+
+#[test]
+fn first_run_prints_a_one_time_password_once_and_shuts_down_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let first = Running::start(data.path(), &[]);
+    let (status, _, stderr, elapsed) = first.terminate();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(elapsed < Duration::from_secs(10), "shutdown took {elapsed:?}");
+    assert!(stderr.contains("First administrator created"), "{stderr}");
+    assert!(stderr.contains("admin@localhost"));
+    let password_line = stderr.lines().find(|l| l.contains("password:")).unwrap();
+    let password = password_line.split_whitespace().last().unwrap();
+    assert_eq!(password.len(), 20);
+    assert!(data.path().join("master.key").exists(), "development key generated");
+
+    let second = Running::start(data.path(), &[]);
+    let (status, stdout, stderr, _) = second.terminate();
+    assert!(status.success());
+    assert!(!stderr.contains("password:"), "printed only on the first run");
+    assert!(!stdout.contains(password) && !stderr.contains(password));
+}
+
+#[test]
+fn json_logs_carry_the_request_id_and_never_the_admin_password() {
+    let data = tempfile::tempdir().unwrap();
+    let secret = "canary-admin-password-4711";
+    let running = Running::start(
+        data.path(),
+        &[("PARLEY_LOG_FORMAT", "json"), ("PARLEY_ADMIN_PASSWORD", secret), ("PARLEY_ADMIN_EMAIL", "Ops@Example.com")],
+    );
+    let (status, request_id, _) = running.get("/healthz");
+    assert_eq!(status, 200);
+    assert_eq!(request_id.len(), 36);
+    let (_, stdout, stderr, _) = running.terminate();
+    assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    let lines: Vec<serde_json::Value> = BufReader::new(stdout.as_bytes())
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect();
+    assert!(!lines.is_empty(), "logs are JSON");
+    let for_request: Vec<_> = lines
+        .iter()
+        .filter(|l| l["span"]["request_id"] == request_id.as_str())
+        .collect();
+    assert!(!for_request.is_empty(), "a log line names request {request_id}");
+    assert!(for_request.iter().any(|l| l["status"] == 200));
+    assert!(lines.iter().any(|l| l["email"] == "ops@example.com"), "admin created from the environment");
+}
+
+#[test]
+fn migrate_subcommand_reports_and_rolls_back() {
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/parley.db", data.path().display());
+    let run = |args: &[&str]| {
+        let out = parley()
+            .env("PARLEY_DATA_DIR", data.path())
+            .env("PARLEY_DATABASE_URL", &url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&["migrate", "status"]).contains("pending  m20261122_000001_create_users"));
+    assert!(run(&["migrate", "up"]).contains("applied  m20261122_000001_create_users"));
+    assert!(run(&["migrate", "down", "--all"]).contains("pending  m20261122_000001_create_users"));
+}

@@ -1,0 +1,125 @@
+//! Test harness: an app built by `build_router` on a real database, and helpers to call it.
+
+pub mod postgres;
+pub mod tcp_proxy;
+
+use app::backend::{db, db::DbKind, services::migrations, state::AppState};
+use axum::{body::Body, Router};
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use server::HttpSettings;
+use std::path::Path;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub database_url: String,
+    // Dropped last: removes the temporary database.
+    _db: TestDb,
+}
+
+pub enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres(postgres::PgDatabase),
+}
+
+/// A fresh, migrated SQLite database file.
+pub async fn sqlite_url() -> (String, TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/parley.db", dir.path().display());
+    (url, TestDb::Sqlite(dir))
+}
+
+/// A fresh PostgreSQL database.
+pub async fn postgres_url() -> (String, TestDb) {
+    let pg = postgres::PgDatabase::create().await;
+    (pg.url(), TestDb::Postgres(pg))
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        let (url, db) = sqlite_url().await;
+        Self::start(url, db).await
+    }
+
+    pub async fn postgres() -> Self {
+        let (url, db) = postgres_url().await;
+        Self::start(url, db).await
+    }
+
+    pub async fn start(database_url: String, db: TestDb) -> Self {
+        Self::start_unmigrated(database_url, db).await.migrated().await
+    }
+
+    pub async fn start_unmigrated(database_url: String, db: TestDb) -> Self {
+        let state = state_for(&database_url).await;
+        let router = server::build_router(state.clone(), &HttpSettings::default());
+        Self { router, state, database_url, _db: db }
+    }
+
+    async fn migrated(self) -> Self {
+        migrations::up(&self.state).await.unwrap();
+        self
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+}
+
+pub async fn state_for(database_url: &str) -> AppState {
+    let kind = DbKind::from_url(database_url).unwrap();
+    let conn = db::connect(database_url, 4).await.unwrap();
+    let options = server::leptos_options(Path::new("target/site"), "127.0.0.1:0".parse().unwrap(), false);
+    AppState::new(conn, kind, options)
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($name:ident => $body:path;)+) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $body($crate::support::TestApp::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $body($crate::support::TestApp::postgres().await).await;
+                }
+            }
+        )+
+    };
+}
+pub(crate) use on_both_databases;
