@@ -5,11 +5,11 @@
 //! provider answers or stack text: the server-side `DomainError` is turned into it by one
 //! conversion (`backend::error`) that logs the detail first.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Stable error codes. Clients may match on them; renaming one is a breaking change.
@@ -109,7 +109,10 @@ impl AppError {
     }
 
     pub fn forbidden() -> Self {
-        Self::new(ErrorCode::Forbidden, "You do not have permission to do that.")
+        Self::new(
+            ErrorCode::Forbidden,
+            "You do not have permission to do that.",
+        )
     }
 
     pub fn status(&self) -> u16 {

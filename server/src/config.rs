@@ -96,8 +96,16 @@ impl Sources {
         Ok(Self::new(env, file, Some(path)))
     }
 
-    pub fn new(env: HashMap<String, String>, file: toml::Table, file_path: Option<PathBuf>) -> Self {
-        Self { env, file, file_path }
+    pub fn new(
+        env: HashMap<String, String>,
+        file: toml::Table,
+        file_path: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            env,
+            file,
+            file_path,
+        }
     }
 
     /// The raw value of `key` (`bind` ↔ `PARLEY_BIND`) and the name to blame if it is bad.
@@ -126,7 +134,9 @@ impl Sources {
     ) -> Result<T, ConfigError> {
         match self.get(key) {
             None => Ok(default()),
-            Some((raw, setting)) => parse(raw.trim()).map_err(|problem| ConfigError { setting, problem }),
+            Some((raw, setting)) => {
+                parse(raw.trim()).map_err(|problem| ConfigError { setting, problem })
+            }
         }
     }
 }
@@ -138,28 +148,44 @@ impl Config {
     /// # Errors
     /// The first setting that is missing or wrong.
     pub fn load(sources: &Sources) -> Result<Self, ConfigError> {
-        let environment = sources.parse("env", || Environment::Development, |v| match v {
-            "development" | "dev" => Ok(Environment::Development),
-            "production" | "prod" => Ok(Environment::Production),
-            other => Err(format!("must be `development` or `production`, not `{other}`")),
-        })?;
+        let environment = sources.parse(
+            "env",
+            || Environment::Development,
+            |v| match v {
+                "development" | "dev" => Ok(Environment::Development),
+                "production" | "prod" => Ok(Environment::Production),
+                other => Err(format!(
+                    "must be `development` or `production`, not `{other}`"
+                )),
+            },
+        )?;
         let bind = sources.parse(
             "bind",
             || SocketAddr::from(([127, 0, 0, 1], 3000)),
             |v| {
-                v.parse::<SocketAddr>()
-                    .map_err(|_| format!("must be an address and port like 127.0.0.1:3000, not `{v}`"))
+                v.parse::<SocketAddr>().map_err(|_| {
+                    format!("must be an address and port like 127.0.0.1:3000, not `{v}`")
+                })
             },
         )?;
-        let database_url = sources.parse("database_url", || "sqlite://data/parley.db".to_string(), parse_database_url)?;
-        let public_url = sources.parse("public_url", || format!("http://{bind}"), parse_public_url)?;
+        let database_url = sources.parse(
+            "database_url",
+            || "sqlite://data/parley.db".to_string(),
+            parse_database_url,
+        )?;
+        let public_url =
+            sources.parse("public_url", || format!("http://{bind}"), parse_public_url)?;
         if environment == Environment::Production && !public_url.starts_with("https://") {
             return Err(ConfigError {
                 setting: "PARLEY_PUBLIC_URL".into(),
                 problem: "must be an https:// URL in production".into(),
             });
         }
-        let data_dir = sources.parse("data_dir", || PathBuf::from("data"), |v| Ok(PathBuf::from(v)))?;
+        let data_dir = sources.parse(
+            "data_dir",
+            || PathBuf::from("data"),
+            |v| Ok(PathBuf::from(v)),
+        )?;
         let site_root = sources.parse("site_root", default_site_root, |v| Ok(PathBuf::from(v)))?;
         let master_key = match sources.get("master_key") {
             Some((raw, setting)) => MasterKey::from_base64(&raw).map_err(|problem| ConfigError { setting, problem })?,
@@ -171,47 +197,81 @@ impl Config {
             }
             None => development_master_key(&data_dir)?,
         };
-        let admin_email = sources.parse("admin_email", || "admin@localhost".to_string(), |v| {
-            app::backend::services::first_admin::normalise_email(v)
-                .map_err(|_| "must be an e-mail address like admin@example.com".to_string())
-        })?;
-        let admin_password = sources.parse("admin_password", || None, |v| {
-            let n = v.chars().count();
-            if (8..=128).contains(&n) {
-                Ok(Some(SecretString::from(v.to_string())))
-            } else {
-                Err(format!("must be 8 to 128 characters long (it has {n})"))
-            }
-        })?;
-        let log = sources.parse("log", || "info".to_string(), |v| {
-            tracing_subscriber::EnvFilter::try_new(v)
-                .map(|_| v.to_string())
-                .map_err(|e| format!("is not a valid log filter (like `info` or `info,parley=debug`): {e}"))
-        })?;
-        let log_format = sources.parse("log_format", || LogFormat::Text, |v| match v {
-            "text" | "pretty" => Ok(LogFormat::Text),
-            "json" => Ok(LogFormat::Json),
-            other => Err(format!("must be `text` or `json`, not `{other}`")),
-        })?;
-        let max_body_bytes = sources.parse("max_body_bytes", || 2 * 1024 * 1024, |v| {
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
-                .ok_or_else(|| format!("must be a byte count between 1024 and 1073741824, not `{v}`"))
-        })?;
-        let db_max_connections = sources.parse("db_max_connections", || 10, |v| {
-            v.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| format!("must be a number from 1 to 1000, not `{v}`"))
-        })?;
-        let shutdown_timeout = sources.parse("shutdown_timeout_secs", || Duration::from_secs(10), |v| {
-            v.parse::<u64>()
-                .ok()
-                .filter(|n| (1..=600).contains(n))
-                .map(Duration::from_secs)
-                .ok_or_else(|| format!("must be a number of seconds from 1 to 600, not `{v}`"))
-        })?;
+        let admin_email = sources.parse(
+            "admin_email",
+            || "admin@localhost".to_string(),
+            |v| {
+                app::backend::services::first_admin::normalise_email(v)
+                    .map_err(|_| "must be an e-mail address like admin@example.com".to_string())
+            },
+        )?;
+        let admin_password = sources.parse(
+            "admin_password",
+            || None,
+            |v| {
+                let n = v.chars().count();
+                if (8..=128).contains(&n) {
+                    Ok(Some(SecretString::from(v.to_string())))
+                } else {
+                    Err(format!("must be 8 to 128 characters long (it has {n})"))
+                }
+            },
+        )?;
+        let log = sources.parse(
+            "log",
+            || "info".to_string(),
+            |v| {
+                tracing_subscriber::EnvFilter::try_new(v)
+                    .map(|_| v.to_string())
+                    .map_err(|e| {
+                        format!(
+                            "is not a valid log filter (like `info` or `info,parley=debug`): {e}"
+                        )
+                    })
+            },
+        )?;
+        let log_format = sources.parse(
+            "log_format",
+            || LogFormat::Text,
+            |v| match v {
+                "text" | "pretty" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                other => Err(format!("must be `text` or `json`, not `{other}`")),
+            },
+        )?;
+        let max_body_bytes = sources.parse(
+            "max_body_bytes",
+            || 2 * 1024 * 1024,
+            |v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+                    .ok_or_else(|| {
+                        format!("must be a byte count between 1024 and 1073741824, not `{v}`")
+                    })
+            },
+        )?;
+        let db_max_connections = sources.parse(
+            "db_max_connections",
+            || 10,
+            |v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| format!("must be a number from 1 to 1000, not `{v}`"))
+            },
+        )?;
+        let shutdown_timeout = sources.parse(
+            "shutdown_timeout_secs",
+            || Duration::from_secs(10),
+            |v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=600).contains(n))
+                    .map(Duration::from_secs)
+                    .ok_or_else(|| format!("must be a number of seconds from 1 to 600, not `{v}`"))
+            },
+        )?;
         Ok(Self {
             environment,
             bind,
@@ -245,8 +305,15 @@ fn parse_public_url(v: &str) -> Result<String, String> {
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))
         .ok_or_else(|| format!("must start with http:// or https://, not `{v}`"))?;
-    if rest.is_empty() || rest.contains('/') || rest.contains('?') || rest.contains('#') || rest.contains('@') {
-        return Err(format!("must be an origin like https://parley.example.com, without a path (got `{v}`)"));
+    if rest.is_empty()
+        || rest.contains('/')
+        || rest.contains('?')
+        || rest.contains('#')
+        || rest.contains('@')
+    {
+        return Err(format!(
+            "must be an origin like https://parley.example.com, without a path (got `{v}`)"
+        ));
     }
     Ok(v.to_string())
 }
@@ -264,16 +331,28 @@ fn development_master_key(data_dir: &Path) -> Result<MasterKey, ConfigError> {
         problem,
     };
     if path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| fail(format!("is unset and {} cannot be read: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            fail(format!(
+                "is unset and {} cannot be read: {e}",
+                path.display()
+            ))
+        })?;
         return MasterKey::from_base64(&text)
             .map_err(|p| fail(format!("is unset and {} {p}", path.display())));
     }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| fail(format!("is unset and {} cannot be created: {e}", data_dir.display())))?;
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        fail(format!(
+            "is unset and {} cannot be created: {e}",
+            data_dir.display()
+        ))
+    })?;
     let key = MasterKey::generate();
-    write_private(&path, &key.to_base64())
-        .map_err(|e| fail(format!("is unset and {} cannot be written: {e}", path.display())))?;
+    write_private(&path, &key.to_base64()).map_err(|e| {
+        fail(format!(
+            "is unset and {} cannot be written: {e}",
+            path.display()
+        ))
+    })?;
     tracing::warn!(path = %path.display(), "generated a development master key; set PARLEY_MASTER_KEY in production");
     Ok(key)
 }
@@ -294,13 +373,26 @@ mod tests {
     use super::*;
 
     fn sources(vars: &[(&str, &str)], file: &str) -> Sources {
-        let env = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Sources::new(env, file.parse().unwrap(), Some(PathBuf::from("parley.toml")))
+        let env = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Sources::new(
+            env,
+            file.parse().unwrap(),
+            Some(PathBuf::from("parley.toml")),
+        )
     }
 
     fn with_key(vars: &[(&str, &str)]) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = vars.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-        v.push(("PARLEY_MASTER_KEY".into(), MasterKey::generate().to_base64()));
+        let mut v: Vec<(String, String)> = vars
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        v.push((
+            "PARLEY_MASTER_KEY".into(),
+            MasterKey::generate().to_base64(),
+        ));
         v
     }
 
@@ -323,7 +415,11 @@ mod tests {
 
     #[test]
     fn environment_wins_over_the_file() {
-        let c = load(&[("PARLEY_BIND", "0.0.0.0:8080")], "bind = \"127.0.0.1:9999\"\nlog_format = \"json\"").unwrap();
+        let c = load(
+            &[("PARLEY_BIND", "0.0.0.0:8080")],
+            "bind = \"127.0.0.1:9999\"\nlog_format = \"json\"",
+        )
+        .unwrap();
         assert_eq!(c.bind.to_string(), "0.0.0.0:8080");
         assert_eq!(c.log_format, LogFormat::Json);
     }
@@ -338,7 +434,10 @@ mod tests {
         assert_eq!(err.setting, "`database_url` in parley.toml");
 
         let err = load(&[("PARLEY_LOG_FORMAT", "xml")], "").unwrap_err();
-        assert_eq!(err.to_string(), "configuration error: PARLEY_LOG_FORMAT must be `text` or `json`, not `xml`");
+        assert_eq!(
+            err.to_string(),
+            "configuration error: PARLEY_LOG_FORMAT must be `text` or `json`, not `xml`"
+        );
 
         let err = load(&[("PARLEY_PUBLIC_URL", "https://x.example/app")], "").unwrap_err();
         assert_eq!(err.setting, "PARLEY_PUBLIC_URL");
@@ -350,7 +449,8 @@ mod tests {
         assert_eq!(err.setting, "PARLEY_ADMIN_PASSWORD");
         assert!(!err.to_string().contains("hunter2"));
 
-        let err = Config::load(&sources(&[("PARLEY_MASTER_KEY", "c2VjcmV0LXZhbHVl")], "")).unwrap_err();
+        let err =
+            Config::load(&sources(&[("PARLEY_MASTER_KEY", "c2VjcmV0LXZhbHVl")], "")).unwrap_err();
         assert_eq!(err.setting, "PARLEY_MASTER_KEY");
         assert!(!err.to_string().contains("c2VjcmV0LXZhbHVl"));
     }
@@ -360,7 +460,10 @@ mod tests {
         let err = Config::load(&sources(&[("PARLEY_ENV", "production")], "")).unwrap_err();
         assert_eq!(err.setting, "PARLEY_PUBLIC_URL");
         let err = Config::load(&sources(
-            &[("PARLEY_ENV", "production"), ("PARLEY_PUBLIC_URL", "https://parley.example")],
+            &[
+                ("PARLEY_ENV", "production"),
+                ("PARLEY_PUBLIC_URL", "https://parley.example"),
+            ],
             "",
         ))
         .unwrap_err();
@@ -374,11 +477,17 @@ mod tests {
         let data = dir.path().to_str().unwrap();
         let first = Config::load(&sources(&[("PARLEY_DATA_DIR", data)], "")).unwrap();
         let second = Config::load(&sources(&[("PARLEY_DATA_DIR", data)], "")).unwrap();
-        assert_eq!(first.master_key.expose_bytes(), second.master_key.expose_bytes());
+        assert_eq!(
+            first.master_key.expose_bytes(),
+            second.master_key.expose_bytes()
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("master.key")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("master.key"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -26,7 +26,7 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr, production: bool) -> L
         } else {
             leptos::config::Env::DEV
         })
-        .hash_file(hash_file)
+        .hash_file(hash_file.into())
         .hash_files(http::hash_file_present(hash_file))
         .build()
 }

@@ -7,7 +7,11 @@ use server::config::{Config, Sources};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "parley", version, about = "Parley, the multi-tenant AI workspace")]
+#[command(
+    name = "parley",
+    version,
+    about = "Parley, the multi-tenant AI workspace"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -57,7 +61,10 @@ fn main() -> ExitCode {
         }
     };
     server::telemetry::init(&config.log, config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("cannot start the async runtime: {err}");
@@ -85,7 +92,10 @@ async fn migrate(config: Config, action: MigrateAction) -> anyhow::Result<()> {
     let state = server::serve::open_state(&config).await?;
     let fail = |e: app::backend::error::DomainError| anyhow::anyhow!("{e}");
     match action {
-        MigrateAction::Up => migrations::up(&state).await.map_err(fail).context("migrate up")?,
+        MigrateAction::Up => migrations::up(&state)
+            .await
+            .map_err(fail)
+            .context("migrate up")?,
         MigrateAction::Down { steps, all } => migrations::down(&state, (!all).then_some(steps))
             .await
             .map_err(fail)
@@ -93,7 +103,11 @@ async fn migrate(config: Config, action: MigrateAction) -> anyhow::Result<()> {
         MigrateAction::Status => {}
     }
     for m in migrations::status(&state).await.map_err(fail)? {
-        println!("{}  {}", if m.applied { "applied" } else { "pending" }, m.name);
+        println!(
+            "{}  {}",
+            if m.applied { "applied" } else { "pending" },
+            m.name
+        );
     }
     state.close().await.ok();
     Ok(())

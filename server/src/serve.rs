@@ -44,8 +44,9 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     }
     if let Some(dir) = std::path::Path::new(path).parent() {
         if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the database directory {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!("cannot create the database directory {}", dir.display())
+            })?;
         }
     }
     Ok(())
@@ -58,7 +59,10 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let state = open_state(&config).await?;
-    migrations::up(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("migrations failed")?;
+    migrations::up(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("migrations failed")?;
     announce_first_admin(
         first_admin::ensure(&state, &config.admin_email, config.admin_password.clone())
             .await

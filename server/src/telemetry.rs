@@ -16,6 +16,9 @@ pub fn init(filter: &str, format: LogFormat) {
             .with_span_list(false)
             .flatten_event(true)
             .try_init(),
-        LogFormat::Text => builder.with_target(false).try_init(),
+        LogFormat::Text => builder
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .try_init(),
     };
 }

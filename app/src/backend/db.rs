@@ -74,10 +74,19 @@ mod tests {
 
     #[test]
     fn recognises_supported_schemes_only() {
-        assert_eq!(DbKind::from_url("sqlite://data/parley.db"), Some(DbKind::Sqlite));
+        assert_eq!(
+            DbKind::from_url("sqlite://data/parley.db"),
+            Some(DbKind::Sqlite)
+        );
         assert_eq!(DbKind::from_url("sqlite::memory:"), Some(DbKind::Sqlite));
-        assert_eq!(DbKind::from_url("postgres://u@h/db"), Some(DbKind::Postgres));
-        assert_eq!(DbKind::from_url("postgresql://u@h/db"), Some(DbKind::Postgres));
+        assert_eq!(
+            DbKind::from_url("postgres://u@h/db"),
+            Some(DbKind::Postgres)
+        );
+        assert_eq!(
+            DbKind::from_url("postgresql://u@h/db"),
+            Some(DbKind::Postgres)
+        );
         assert_eq!(DbKind::from_url("mysql://u@h/db"), None);
     }
 }

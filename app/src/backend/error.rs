@@ -131,12 +131,17 @@ mod tests {
 
     #[test]
     fn our_own_sentences_pass_through() {
-        let app = AppError::from(DomainError::validation("email", "Enter a valid e-mail address."));
+        let app = AppError::from(DomainError::validation(
+            "email",
+            "Enter a valid e-mail address.",
+        ));
         assert_eq!(app.code, ErrorCode::Validation);
         assert_eq!(app.field.as_deref(), Some("email"));
         assert_eq!(app.message, "Enter a valid e-mail address.");
 
-        let app = AppError::from(DomainError::RateLimited { retry_after_secs: 30 });
+        let app = AppError::from(DomainError::RateLimited {
+            retry_after_secs: 30,
+        });
         assert_eq!(app.status(), 429);
         assert_eq!(app.retry_after, Some(30));
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SystemStatus {
+pub struct SystemReport {
     /// Whether the database answered a query just now.
     pub database_ok: bool,
     /// Round-trip time of that query, in microseconds.

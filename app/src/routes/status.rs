@@ -1,6 +1,6 @@
 //! The system status page: is the database reachable, are migrations current.
 
-use crate::{api::system::system_status, dto::system::SystemStatus};
+use crate::{api::system::system_status, dto::system::SystemReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -29,7 +29,7 @@ pub fn StatusPage() -> impl IntoView {
 }
 
 #[component]
-fn StatusCards(status: SystemStatus) -> impl IntoView {
+fn StatusCards(status: SystemReport) -> impl IntoView {
     let migrations_current = status.migrations_applied == status.migrations_total;
     view! {
         <dl class="card-grid status-grid">

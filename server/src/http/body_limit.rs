@@ -3,10 +3,18 @@
 //! JSON error envelope so every client sees the same shape.
 
 use app::error::{AppError, ErrorCode};
-use axum::response::{IntoResponse, Response};
+use axum::{
+    body::{Body, Bytes, HttpBody},
+    response::{IntoResponse, Response},
+    BoxError,
+};
 use http::{header, StatusCode};
 
-pub async fn json_payload_too_large(response: Response) -> Response {
+pub async fn json_payload_too_large<B>(response: http::Response<B>) -> Response
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -19,5 +27,5 @@ pub async fn json_payload_too_large(response: Response) -> Response {
         )
         .into_response();
     }
-    response
+    response.map(Body::new)
 }

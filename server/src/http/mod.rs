@@ -67,10 +67,10 @@ pub fn build_router(state: AppState, settings: &HttpSettings) -> Router {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            provide_state,
-            app::shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, app::shell))
         .with_state(state);
 
     let request_id = http::HeaderName::from_static("x-request-id");
@@ -85,12 +85,19 @@ pub fn build_router(state: AppState, settings: &HttpSettings) -> Router {
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(CatchPanicLayer::custom(request_trace::panic_response))
             .layer(axum::middleware::map_response_with_state(
-                security_headers::Policy { hsts: settings.hsts },
+                security_headers::Policy {
+                    hsts: settings.hsts,
+                },
                 security_headers::apply,
             ))
             .layer(CompressionLayer::new())
-            .layer(TimeoutLayer::new(REQUEST_TIMEOUT))
-            .layer(axum::middleware::map_response(body_limit::json_payload_too_large))
+            .layer(TimeoutLayer::with_status_code(
+                http::StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+            ))
+            .layer(axum::middleware::map_response(
+                body_limit::json_payload_too_large,
+            ))
             .layer(RequestBodyLimitLayer::new(settings.max_body_bytes)),
     )
 }

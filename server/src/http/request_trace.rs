@@ -45,7 +45,8 @@ impl<B> OnResponse<B> for LogResponse {
     }
 }
 
-pub fn layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan, (), LogResponse> {
+pub fn layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan, (), LogResponse>
+{
     TraceLayer::new_for_http()
         .make_span_with(RequestSpan)
         .on_request(())
@@ -63,7 +64,10 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!(error.reference = %reference, error.detail = %detail, "handler panicked");
     AppError {
         reference: Some(reference),
-        ..AppError::new(ErrorCode::Internal, "Something went wrong on our side. Please try again.")
+        ..AppError::new(
+            ErrorCode::Internal,
+            "Something went wrong on our side. Please try again.",
+        )
     }
     .into_response()
 }

@@ -10,7 +10,10 @@ async fn home_page_renders_the_shell(app: TestApp) {
     assert!(page.header("content-type").starts_with("text/html"));
     let html = page.text();
     assert!(html.contains("Welcome to Parley"));
-    assert!(html.contains(r#"aria-label="Main""#), "sidebar navigation rendered");
+    assert!(
+        html.contains(r#"aria-label="Main""#),
+        "sidebar navigation rendered"
+    );
     assert!(html.contains(r#"data-theme="system""#));
 }
 
@@ -22,7 +25,12 @@ async fn unknown_paths_are_404_pages(app: TestApp) {
 
 async fn a_theme_cookie_is_rendered_on_the_server(app: TestApp) {
     let page = app
-        .send(Request::get("/").header("cookie", "parley_theme=dark").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/")
+                .header("cookie", "parley_theme=dark")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(page.text().contains(r#"data-theme="dark""#));
     let page = app
@@ -33,12 +41,20 @@ async fn a_theme_cookie_is_rendered_on_the_server(app: TestApp) {
                 .unwrap(),
         )
         .await;
-    assert!(page.text().contains(r#"data-theme="system""#), "unknown values fall back");
+    assert!(
+        page.text().contains(r#"data-theme="system""#),
+        "unknown values fall back"
+    );
 }
 
 async fn pages_are_compressed(app: TestApp) {
     let page = app
-        .send(Request::get("/").header("accept-encoding", "br, gzip").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/")
+                .header("accept-encoding", "br, gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.header("content-encoding"), "br");

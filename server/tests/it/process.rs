@@ -18,7 +18,11 @@ fn parley() -> Command {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Running {
@@ -32,7 +36,10 @@ impl Running {
         let mut cmd = parley();
         cmd.env("PARLEY_BIND", format!("127.0.0.1:{port}"))
             .env("PARLEY_DATA_DIR", data)
-            .env("PARLEY_DATABASE_URL", format!("sqlite://{}/parley.db", data.display()))
+            .env(
+                "PARLEY_DATABASE_URL",
+                format!("sqlite://{}/parley.db", data.display()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in extra {
@@ -47,10 +54,19 @@ impl Running {
     fn get(&self, path: &str) -> (u16, String, String) {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
-        let status = out.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
+        let status = out
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
         let request_id = out
             .lines()
             .find_map(|l| l.strip_prefix("x-request-id: "))
@@ -63,7 +79,9 @@ impl Running {
     fn wait_ready(&self) {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(30) {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() && self.get("/readyz").0 == 200 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                && self.get("/readyz").0 == 200
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -73,27 +91,50 @@ impl Running {
 
     fn terminate(mut self) -> (std::process::ExitStatus, String, String, Duration) {
         let started = Instant::now();
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         let status = self.child.wait().unwrap();
         let elapsed = started.elapsed();
         let mut stdout = String::new();
         let mut stderr = String::new();
         use std::io::Read;
-        self.child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
         (status, stdout, stderr, elapsed)
     }
 }
 
 #[test]
 fn a_bad_setting_stops_start_up_naming_the_variable() {
-    let out = parley().env("PARLEY_BIND", "not-an-address").arg("serve").output().unwrap();
+    let out = parley()
+        .env("PARLEY_BIND", "not-an-address")
+        .arg("serve")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("PARLEY_BIND"), "{stderr}");
-    assert!(stderr.contains("127.0.0.1:3000"), "says what a good value looks like: {stderr}");
+    assert!(
+        stderr.contains("127.0.0.1:3000"),
+        "says what a good value looks like: {stderr}"
+    );
 
-    let out = parley().env("PARLEY_DATABASE_URL", "mysql://x").output().unwrap();
+    let out = parley()
+        .env("PARLEY_DATABASE_URL", "mysql://x")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PARLEY_DATABASE_URL"));
 }
@@ -104,18 +145,27 @@ fn first_run_prints_a_one_time_password_once_and_shuts_down_cleanly() {
     let first = Running::start(data.path(), &[]);
     let (status, _, stderr, elapsed) = first.terminate();
     assert!(status.success(), "exit status {status:?}");
-    assert!(elapsed < Duration::from_secs(10), "shutdown took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(10),
+        "shutdown took {elapsed:?}"
+    );
     assert!(stderr.contains("First administrator created"), "{stderr}");
     assert!(stderr.contains("admin@localhost"));
     let password_line = stderr.lines().find(|l| l.contains("password:")).unwrap();
     let password = password_line.split_whitespace().last().unwrap();
     assert_eq!(password.len(), 20);
-    assert!(data.path().join("master.key").exists(), "development key generated");
+    assert!(
+        data.path().join("master.key").exists(),
+        "development key generated"
+    );
 
     let second = Running::start(data.path(), &[]);
     let (status, stdout, stderr, _) = second.terminate();
     assert!(status.success());
-    assert!(!stderr.contains("password:"), "printed only on the first run");
+    assert!(
+        !stderr.contains("password:"),
+        "printed only on the first run"
+    );
     assert!(!stdout.contains(password) && !stderr.contains(password));
 }
 
@@ -125,7 +175,11 @@ fn json_logs_carry_the_request_id_and_never_the_admin_password() {
     let secret = "canary-admin-password-4711";
     let running = Running::start(
         data.path(),
-        &[("PARLEY_LOG_FORMAT", "json"), ("PARLEY_ADMIN_PASSWORD", secret), ("PARLEY_ADMIN_EMAIL", "Ops@Example.com")],
+        &[
+            ("PARLEY_LOG_FORMAT", "json"),
+            ("PARLEY_ADMIN_PASSWORD", secret),
+            ("PARLEY_ADMIN_EMAIL", "Ops@Example.com"),
+        ],
     );
     let (status, request_id, _) = running.get("/healthz");
     assert_eq!(status, 200);
@@ -142,9 +196,15 @@ fn json_logs_carry_the_request_id_and_never_the_admin_password() {
         .iter()
         .filter(|l| l["span"]["request_id"] == request_id.as_str())
         .collect();
-    assert!(!for_request.is_empty(), "a log line names request {request_id}");
+    assert!(
+        !for_request.is_empty(),
+        "a log line names request {request_id}"
+    );
     assert!(for_request.iter().any(|l| l["status"] == 200));
-    assert!(lines.iter().any(|l| l["email"] == "ops@example.com"), "admin created from the environment");
+    assert!(
+        lines.iter().any(|l| l["email"] == "ops@example.com"),
+        "admin created from the environment"
+    );
 }
 
 #[test]
@@ -158,7 +218,11 @@ fn migrate_subcommand_reports_and_rolls_back() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(run(&["migrate", "status"]).contains("pending  m20261122_000001_create_users"));

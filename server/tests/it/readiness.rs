@@ -16,7 +16,12 @@ async fn readiness_recovers_after_the_database_comes_back() {
 
     proxy.cut();
     let down = app.get("/readyz").await;
-    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", down.text());
+    assert_eq!(
+        down.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        down.text()
+    );
     let body = down.json();
     assert_eq!(body["status"], "unavailable");
     assert!(body["reason"].as_str().unwrap().contains("database"));

@@ -101,10 +101,19 @@ mod tests {
     #[tokio::test]
     async fn hashes_with_argon2id_and_verifies() {
         let hasher = PasswordHasher::new();
-        let phc = hasher.hash(SecretString::from("correct horse")).await.unwrap();
+        let phc = hasher
+            .hash(SecretString::from("correct horse"))
+            .await
+            .unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify(SecretString::from("correct horse"), phc.clone()).await.unwrap());
-        assert!(!hasher.verify(SecretString::from("wrong horse"), phc).await.unwrap());
+        assert!(hasher
+            .verify(SecretString::from("correct horse"), phc.clone())
+            .await
+            .unwrap());
+        assert!(!hasher
+            .verify(SecretString::from("wrong horse"), phc)
+            .await
+            .unwrap());
     }
 
     #[test]

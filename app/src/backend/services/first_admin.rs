@@ -1,11 +1,6 @@
 //! First run: make sure a platform super-admin exists, so a fresh install can be administered.
 
-use crate::backend::{
-    auth::password,
-    entities::user,
-    error::DomainError,
-    state::AppState,
-};
+use crate::backend::{auth::password, entities::user, error::DomainError, state::AppState};
 use rand::{distr::Alphanumeric, Rng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use secrecy::SecretString;
@@ -18,7 +13,10 @@ pub enum FirstAdmin {
     /// Created with the configured password.
     Created { email: String },
     /// Created with a generated one-time password, to be shown once.
-    CreatedWithGeneratedPassword { email: String, password: SecretString },
+    CreatedWithGeneratedPassword {
+        email: String,
+        password: SecretString,
+    },
 }
 
 /// Creates the first super-admin when there is none.
@@ -85,7 +83,10 @@ pub fn normalise_email(raw: &str) -> Result<String, DomainError> {
     if valid {
         Ok(email)
     } else {
-        Err(DomainError::validation("email", "Enter a valid e-mail address, like name@example.com."))
+        Err(DomainError::validation(
+            "email",
+            "Enter a valid e-mail address, like name@example.com.",
+        ))
     }
 }
 
@@ -105,9 +106,23 @@ mod tests {
 
     #[test]
     fn e_mail_addresses_are_normalised_and_checked() {
-        assert_eq!(normalise_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
-        assert_eq!(normalise_email("admin@localhost").unwrap(), "admin@localhost");
-        for bad in ["", "ada", "@example.com", "ada@", "a b@example.com", "a@b@c", "a@.com"] {
+        assert_eq!(
+            normalise_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        assert_eq!(
+            normalise_email("admin@localhost").unwrap(),
+            "admin@localhost"
+        );
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "a b@example.com",
+            "a@b@c",
+            "a@.com",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -1,7 +1,7 @@
 //! Liveness facts about the running system: database reachability and migration state.
 
 use crate::backend::{db, error::DomainError, state::AppState};
-use crate::dto::system::SystemStatus;
+use crate::dto::system::SystemReport;
 use migration::{Migrator, MigratorTrait};
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ pub async fn readiness(state: &AppState) -> Result<Duration, DomainError> {
 ///
 /// # Errors
 /// When the migration table cannot be read.
-pub async fn system_status(state: &AppState) -> Result<SystemStatus, DomainError> {
+pub async fn system_status(state: &AppState) -> Result<SystemReport, DomainError> {
     let (database_ok, latency) = match readiness(state).await {
         Ok(latency) => (true, latency),
         Err(_) => (false, Duration::ZERO),
@@ -38,7 +38,7 @@ pub async fn system_status(state: &AppState) -> Result<SystemStatus, DomainError
     } else {
         0
     };
-    Ok(SystemStatus {
+    Ok(SystemReport {
         database_ok,
         database_latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
         migrations_applied,

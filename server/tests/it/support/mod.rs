@@ -19,6 +19,8 @@ pub struct TestApp {
     _db: TestDb,
 }
 
+/// Owns the temporary database; dropping it removes the database.
+#[allow(dead_code)]
 pub enum TestDb {
     Sqlite(tempfile::TempDir),
     Postgres(postgres::PgDatabase),
@@ -49,13 +51,21 @@ impl TestApp {
     }
 
     pub async fn start(database_url: String, db: TestDb) -> Self {
-        Self::start_unmigrated(database_url, db).await.migrated().await
+        Self::start_unmigrated(database_url, db)
+            .await
+            .migrated()
+            .await
     }
 
     pub async fn start_unmigrated(database_url: String, db: TestDb) -> Self {
         let state = state_for(&database_url).await;
         let router = server::build_router(state.clone(), &HttpSettings::default());
-        Self { router, state, database_url, _db: db }
+        Self {
+            router,
+            state,
+            database_url,
+            _db: db,
+        }
     }
 
     async fn migrated(self) -> Self {
@@ -67,19 +77,34 @@ impl TestApp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-        TestResponse { status, headers, body }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 }
 
 pub async fn state_for(database_url: &str) -> AppState {
     let kind = DbKind::from_url(database_url).unwrap();
     let conn = db::connect(database_url, 4).await.unwrap();
-    let options = server::leptos_options(Path::new("target/site"), "127.0.0.1:0".parse().unwrap(), false);
+    let options = server::leptos_options(
+        Path::new("target/site"),
+        "127.0.0.1:0".parse().unwrap(),
+        false,
+    );
     AppState::new(conn, kind, options)
 }
 
@@ -100,23 +125,26 @@ impl TestResponse {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
 /// Runs an async test body once on SQLite and once on PostgreSQL.
 macro_rules! on_both_databases {
-    ($($name:ident => $body:path;)+) => {
+    ($($name:ident => $body:ident;)+) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    $body($crate::support::TestApp::sqlite().await).await;
+                    super::$body($crate::support::TestApp::sqlite().await).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    $body($crate::support::TestApp::postgres().await).await;
+                    super::$body($crate::support::TestApp::postgres().await).await;
                 }
             }
         )+

@@ -28,7 +28,9 @@ impl TcpProxy {
             let generation = generation.clone();
             async move {
                 loop {
-                    let Ok((client, _)) = listener.accept().await else { return };
+                    let Ok((client, _)) = listener.accept().await else {
+                        return;
+                    };
                     if !up.load(Ordering::SeqCst) {
                         drop(client);
                         continue;
@@ -36,7 +38,9 @@ impl TcpProxy {
                     let mut cut = generation.subscribe();
                     let target = target.clone();
                     tokio::spawn(async move {
-                        let Ok(server) = TcpStream::connect(&target).await else { return };
+                        let Ok(server) = TcpStream::connect(&target).await else {
+                            return;
+                        };
                         let (mut client, mut server) = (client, server);
                         tokio::select! {
                             _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
@@ -46,7 +50,11 @@ impl TcpProxy {
                 }
             }
         });
-        Self { addr, up, generation }
+        Self {
+            addr,
+            up,
+            generation,
+        }
     }
 
     /// Closes every open connection and refuses new ones.
