@@ -28,12 +28,13 @@ test('navigating through the sidebar loads the status page client-side', async (
   if (isMobile) {
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
   }
-  await page.getByRole('link', { name: 'System status' }).click();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'System status' }).click();
   await expect(page).toHaveURL(/\/status$/);
   await expect(page.getByRole('heading', { name: 'System status' })).toBeVisible();
   await expect(page.getByText(/Reachable \(/)).toBeVisible();
   await expect(page.getByText('1 of 1 applied')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'System status' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'System status' })).toHaveAttribute('aria-current', 'page');
   await expect(page).toHaveTitle('System status · Parley');
 });
 
