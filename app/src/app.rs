@@ -54,12 +54,18 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated` on `<body>` once hydration ran, so browser tests know the page is live.
+/// Sets `data-hydrated` on `<body>` once hydration ran, so browser tests know the page is
+/// live, and a `parley-hydrated` performance mark for the first-load benchmark.
 fn mark_hydrated() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
+        {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+            if let Some(performance) = window().performance() {
+                let _ = performance.mark("parley-hydrated");
+            }
         }
     });
 }

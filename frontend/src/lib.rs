@@ -1,4 +1,5 @@
 //! The browser entry point: hydrates the server-rendered shell.
+#![recursion_limit = "256"]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -7,13 +7,14 @@ use leptos_router::components::A;
 #[component]
 pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     view! {
-        <nav id="sidebar" class="sidebar" aria-label="Main">
-            <ul class="nav-list">
-                <NavItem href="/" label="Home" icon=IconKind::Home on_navigate/>
-                <NavItem href="/status" label="System status" icon=IconKind::Activity on_navigate/>
-            </ul>
-        </nav>
+    <nav id="sidebar" class="sidebar" aria-label="Main">
+        <ul class="nav-list">
+            <NavItem href="/" label="Home" icon=IconKind::Home on_navigate/>
+            <NavItem href="/status" label="System status" icon=IconKind::Activity on_navigate/>
+        </ul>
+    </nav>
     }
+    .into_any()
 }
 
 #[component]

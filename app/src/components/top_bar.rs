@@ -7,25 +7,26 @@ use leptos::prelude::*;
 #[component]
 pub fn TopBar(on_toggle_sidebar: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     view! {
-        <header class="top-bar">
-            <button
-                class="icon-button"
-                type="button"
-                aria-label="Toggle navigation"
-                aria-controls="sidebar"
-                on:click=move |_| on_toggle_sidebar()
-            >
-                <Icon kind=IconKind::Menu/>
-            </button>
-            <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"P"</span>
-                <span class="brand-name">"Parley"</span>
-            </a>
-            <div class="top-bar-actions">
-                <ThemeToggle/>
-            </div>
-        </header>
+    <header class="top-bar">
+        <button
+            class="icon-button"
+            type="button"
+            aria-label="Toggle navigation"
+            aria-controls="sidebar"
+            on:click=move |_| on_toggle_sidebar()
+        >
+            <Icon kind=IconKind::Menu/>
+        </button>
+        <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">"P"</span>
+            <span class="brand-name">"Parley"</span>
+        </a>
+        <div class="top-bar-actions">
+            <ThemeToggle/>
+        </div>
+    </header>
     }
+    .into_any()
 }
 
 #[component]
