@@ -20,6 +20,10 @@ pub enum ErrorCode {
     BadRequest,
     Unauthenticated,
     Forbidden,
+    TenantSuspended,
+    InvalidCredentials,
+    AccountDisabled,
+    SignupClosed,
     NotFound,
     Conflict,
     PayloadTooLarge,
@@ -35,8 +39,11 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             Self::Validation | Self::BadRequest => 400,
-            Self::Unauthenticated => 401,
-            Self::Forbidden => 403,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden
+            | Self::TenantSuspended
+            | Self::AccountDisabled
+            | Self::SignupClosed => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -55,6 +62,10 @@ impl ErrorCode {
             Self::BadRequest => "bad_request",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::TenantSuspended => "tenant_suspended",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountDisabled => "account_disabled",
+            Self::SignupClosed => "signup_closed",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
@@ -166,6 +177,10 @@ mod tests {
             ErrorCode::BadRequest,
             ErrorCode::Unauthenticated,
             ErrorCode::Forbidden,
+            ErrorCode::TenantSuspended,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::AccountDisabled,
+            ErrorCode::SignupClosed,
             ErrorCode::NotFound,
             ErrorCode::Conflict,
             ErrorCode::PayloadTooLarge,

@@ -6,6 +6,7 @@ mod app;
 pub mod components;
 pub mod dto;
 pub mod error;
+pub mod roles;
 pub mod routes;
 
 #[cfg(feature = "ssr")]

@@ -2,12 +2,12 @@
 //! defaults. Every value is checked at start-up; a bad one stops Parley with a message that
 //! names the setting and what is wrong, and never echoes a secret.
 
-use app::backend::crypto::master_key::MasterKey;
+use app::backend::{crypto::master_key::MasterKey, state::SignupMode};
 use secrecy::SecretString;
 use std::{
     collections::HashMap,
     fmt,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -41,6 +41,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub db_max_connections: u32,
     pub shutdown_timeout: Duration,
+    /// Initial sign-up mode (`open` or `invite_only`).
+    pub signup: SignupMode,
+    /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of Parley).
+    pub trusted_proxies: Vec<IpAddr>,
+    pub session_idle: Duration,
+    pub session_max: Duration,
 }
 
 /// A setting that could not be used. `Display` is the message printed at start-up.
@@ -201,7 +207,7 @@ impl Config {
             "admin_email",
             || "admin@localhost".to_string(),
             |v| {
-                app::backend::services::first_admin::normalise_email(v)
+                app::backend::services::validate::email(v)
                     .map_err(|_| "must be an e-mail address like admin@example.com".to_string())
             },
         )?;
@@ -272,6 +278,43 @@ impl Config {
                     .ok_or_else(|| format!("must be a number of seconds from 1 to 600, not `{v}`"))
             },
         )?;
+        let signup = sources.parse(
+            "signup",
+            || SignupMode::Open,
+            |v| match v {
+                "open" => Ok(SignupMode::Open),
+                "invite_only" => Ok(SignupMode::InviteOnly),
+                other => Err(format!("must be `open` or `invite_only`, not `{other}`")),
+            },
+        )?;
+        let trusted_proxies = sources.parse("trusted_proxies", Vec::new, |v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<IpAddr>().map_err(|_| {
+                        format!("must be a comma-separated list of IP addresses; `{p}` is not one")
+                    })
+                })
+                .collect()
+        })?;
+        let minutes = |key: &str, default: u64, max: u64| {
+            sources.parse(
+                key,
+                || Duration::from_secs(default * 60),
+                |v| {
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=max).contains(n))
+                        .map(|n| Duration::from_secs(n * 60))
+                        .ok_or_else(|| {
+                            format!("must be a number of minutes from 1 to {max}, not `{v}`")
+                        })
+                },
+            )
+        };
+        let session_idle = minutes("session_idle_minutes", 12 * 60, 30 * 24 * 60)?;
+        let session_max = minutes("session_max_minutes", 7 * 24 * 60, 90 * 24 * 60)?;
         Ok(Self {
             environment,
             bind,
@@ -287,6 +330,10 @@ impl Config {
             max_body_bytes,
             db_max_connections,
             shutdown_timeout,
+            signup,
+            trusted_proxies,
+            session_idle,
+            session_max,
         })
     }
 }
@@ -368,6 +415,19 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(b"\n")
 }
 
+impl Config {
+    /// The authentication settings the app state carries.
+    pub fn auth_settings(&self) -> app::backend::state::AuthSettings {
+        app::backend::state::AuthSettings {
+            secure_cookies: self.public_url.starts_with("https://"),
+            session_idle: self.session_idle,
+            session_absolute: self.session_max,
+            signup: self.signup,
+            public_url: self.public_url.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +501,24 @@ mod tests {
 
         let err = load(&[("PARLEY_PUBLIC_URL", "https://x.example/app")], "").unwrap_err();
         assert_eq!(err.setting, "PARLEY_PUBLIC_URL");
+    }
+
+    #[test]
+    fn auth_settings_parse() {
+        let c = load(
+            &[
+                ("PARLEY_SIGNUP", "invite_only"),
+                ("PARLEY_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+            ],
+            "",
+        )
+        .unwrap();
+        assert_eq!(c.signup, SignupMode::InviteOnly);
+        assert_eq!(c.trusted_proxies.len(), 2);
+        let err = load(&[("PARLEY_TRUSTED_PROXIES", "proxy.local")], "").unwrap_err();
+        assert!(err.problem.contains("proxy.local"));
+        let err = load(&[("PARLEY_SESSION_IDLE_MINUTES", "0")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_SESSION_IDLE_MINUTES");
     }
 
     #[test]

@@ -89,26 +89,26 @@ fn main() -> ExitCode {
 }
 
 async fn migrate(config: Config, action: MigrateAction) -> anyhow::Result<()> {
-    let state = server::serve::open_state(&config).await?;
+    let owner = server::serve::open_owner(&config).await?;
     let fail = |e: app::backend::error::DomainError| anyhow::anyhow!("{e}");
     match action {
-        MigrateAction::Up => migrations::up(&state)
+        MigrateAction::Up => migrations::up(&owner)
             .await
             .map_err(fail)
             .context("migrate up")?,
-        MigrateAction::Down { steps, all } => migrations::down(&state, (!all).then_some(steps))
+        MigrateAction::Down { steps, all } => migrations::down(&owner, (!all).then_some(steps))
             .await
             .map_err(fail)
             .context("migrate down")?,
         MigrateAction::Status => {}
     }
-    for m in migrations::status(&state).await.map_err(fail)? {
+    for m in migrations::status(&owner).await.map_err(fail)? {
         println!(
             "{}  {}",
             if m.applied { "applied" } else { "pending" },
             m.name
         );
     }
-    state.close().await.ok();
+    owner.close().await.ok();
     Ok(())
 }

@@ -11,7 +11,34 @@ use app::backend::{
 use axum::serve::ListenerExt;
 use secrecy::ExposeSecret;
 
-/// Opens the database and builds the state, without touching the schema.
+/// Opens an owner connection (for the schema), creating a SQLite file's directory first.
+///
+/// # Errors
+/// When the database cannot be opened.
+pub async fn open_owner(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    if DbKind::from_url(&config.database_url) == Some(DbKind::Sqlite) {
+        ensure_sqlite_dir(&config.database_url)?;
+    }
+    db::connect_owner(&config.database_url)
+        .await
+        .context("cannot open the database (check PARLEY_DATABASE_URL)")
+}
+
+/// Applies pending migrations on an owner connection, then closes it.
+///
+/// # Errors
+/// When the database cannot be opened or a migration fails.
+pub async fn migrate_up(config: &Config) -> anyhow::Result<()> {
+    let owner = open_owner(config).await?;
+    migrations::up(&owner)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("migrations failed")?;
+    owner.close().await.ok();
+    Ok(())
+}
+
+/// Opens the application pool and builds the state, without touching the schema.
 ///
 /// # Errors
 /// When the database cannot be opened.
@@ -28,7 +55,7 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
         config.bind,
         config.environment == crate::config::Environment::Production,
     );
-    Ok(AppState::new(conn, kind, options))
+    Ok(AppState::new(conn, kind, options, config.auth_settings()))
 }
 
 /// Creates the directory of a SQLite file URL such as `sqlite://data/parley.db`.
@@ -58,11 +85,8 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 /// Start-up failures: database, migrations, first administrator, binding the address.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    migrate_up(&config).await?;
     let state = open_state(&config).await?;
-    migrations::up(&state)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("migrations failed")?;
     announce_first_admin(
         first_admin::ensure(&state, &config.admin_email, config.admin_password.clone())
             .await
@@ -95,7 +119,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             shutdown.trigger();
         }
     });
-    let server = axum::serve(listener, router).with_graceful_shutdown({
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown({
         let shutdown = shutdown.clone();
         async move { shutdown.triggered().await }
     });

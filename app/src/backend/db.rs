@@ -24,11 +24,25 @@ impl DbKind {
     }
 }
 
-/// Opens a pool. For a SQLite file, the file (not its directory) is created when missing.
+/// Opens the application pool. On PostgreSQL its connections act as the `parley_app` role
+/// (owns no table, no BYPASSRLS), so row-level security applies to every query. For a
+/// SQLite file, the file (not its directory) is created when missing.
 ///
 /// # Errors
 /// When the URL is not supported or the database cannot be reached.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    open(url, max_connections, true).await
+}
+
+/// Opens a one-connection pool as the URL's own user (the schema owner): for migrations.
+///
+/// # Errors
+/// When the URL is not supported or the database cannot be reached.
+pub async fn connect_owner(url: &str) -> Result<DatabaseConnection, DbErr> {
+    open(url, 1, false).await
+}
+
+async fn open(url: &str, max_connections: u32, as_app: bool) -> Result<DatabaseConnection, DbErr> {
     let kind = DbKind::from_url(url)
         .ok_or_else(|| DbErr::Custom("unsupported database URL scheme".into()))?;
     let mut opts = ConnectOptions::new(url.to_owned());
@@ -53,6 +67,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         }
         DbKind::Postgres => {
             opts.max_connections(max_connections).min_connections(0);
+            if as_app {
+                opts.map_sqlx_postgres_opts(|o| o.options([("role", migration::APP_ROLE)]));
+            }
         }
     }
     Database::connect(opts).await

@@ -26,6 +26,17 @@ pub enum DomainError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// The tenant is suspended: read-only for everyone.
+    #[error("tenant suspended")]
+    Suspended,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("sign-up closed")]
+    SignupClosed,
+    #[error("invitation for another e-mail address")]
+    InvitationForSomeoneElse,
     #[error("rate limited for {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -54,6 +65,26 @@ impl From<DomainError> for AppError {
             DomainError::Conflict(message) => AppError::new(ErrorCode::Conflict, message),
             DomainError::Unauthenticated => AppError::unauthenticated(),
             DomainError::Forbidden => AppError::forbidden(),
+            DomainError::Suspended => AppError::new(
+                ErrorCode::TenantSuspended,
+                "This organisation is suspended, so it is read-only. Contact the platform administrator.",
+            ),
+            DomainError::InvalidCredentials => AppError::new(
+                ErrorCode::InvalidCredentials,
+                "The e-mail address or password is not right.",
+            ),
+            DomainError::AccountDisabled => AppError::new(
+                ErrorCode::AccountDisabled,
+                "This account has been disabled. Contact your administrator.",
+            ),
+            DomainError::InvitationForSomeoneElse => AppError::new(
+                ErrorCode::Forbidden,
+                "This invitation was sent to another e-mail address. Sign in with that address, or ask for a new invitation.",
+            ),
+            DomainError::SignupClosed => AppError::new(
+                ErrorCode::SignupClosed,
+                "Sign-up needs an invitation on this server. Ask an administrator for an invitation link.",
+            ),
             DomainError::RateLimited { retry_after_secs } => AppError {
                 retry_after: Some(retry_after_secs),
                 ..AppError::new(

@@ -6,7 +6,42 @@ use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::prelude::{use_context, LeptosOptions};
 use sea_orm::DatabaseConnection;
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+/// Who may sign up without an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupMode {
+    Open,
+    InviteOnly,
+}
+
+/// Settings of the authentication layer, from the configuration.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Served over https: `Secure` cookies with the `__Host-` prefix.
+    pub secure_cookies: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// The initial sign-up mode (a platform setting after the first start).
+    pub signup: SignupMode,
+    /// The public origin (`https://host[:port]`), for CSRF checks and links.
+    pub public_url: String,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle: Duration::from_secs(12 * 3600),
+            session_absolute: Duration::from_secs(7 * 24 * 3600),
+            signup: SignupMode::Open,
+            public_url: "http://127.0.0.1:3000".into(),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,17 +53,24 @@ struct Inner {
     db_kind: DbKind,
     leptos_options: LeptosOptions,
     passwords: PasswordHasher,
+    auth: AuthSettings,
     started_at: Instant,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, db_kind: DbKind, leptos_options: LeptosOptions) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        db_kind: DbKind,
+        leptos_options: LeptosOptions,
+        auth: AuthSettings,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 db,
                 db_kind,
                 leptos_options,
                 passwords: PasswordHasher::new(),
+                auth,
                 started_at: Instant::now(),
             }),
         }
@@ -62,6 +104,20 @@ impl AppState {
 
     pub fn passwords(&self) -> &PasswordHasher {
         &self.inner.passwords
+    }
+
+    pub fn auth(&self) -> &AuthSettings {
+        &self.inner.auth
+    }
+
+    /// `__Host-parley_session` over https; browsers refuse that prefix on plain http, so
+    /// development on http://localhost uses `parley_session`.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.inner.auth.secure_cookies {
+            "__Host-parley_session"
+        } else {
+            "parley_session"
+        }
     }
 
     pub fn started_at(&self) -> Instant {

@@ -1,10 +1,15 @@
 //! The HTTP surface: plain axum routes next to the Leptos pages, and the middleware stack
 //! every response goes through.
 
+pub mod api;
+mod auth_forms;
 mod body_limit;
+mod client_meta;
+mod csrf;
 mod health;
 mod request_trace;
 mod security_headers;
+pub mod server_fn_guard;
 mod static_files;
 
 pub use static_files::hash_file_present;
@@ -30,6 +35,9 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Send `Strict-Transport-Security` (the public URL is https).
     pub hsts: bool,
+    /// The public origin, the only one allowed to send state-changing requests.
+    pub public_origin: String,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl HttpSettings {
@@ -37,6 +45,8 @@ impl HttpSettings {
         Self {
             max_body_bytes: config.max_body_bytes,
             hsts: config.public_url.starts_with("https://"),
+            public_origin: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 }
@@ -46,6 +56,8 @@ impl Default for HttpSettings {
         Self {
             max_body_bytes: 2 * 1024 * 1024,
             hsts: false,
+            public_origin: "http://127.0.0.1:3000".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -55,6 +67,21 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole application as a router, so tests can drive it without a socket.
 pub fn build_router(state: AppState, settings: &HttpSettings) -> Router {
+    build_router_with(state, settings, api::endpoints())
+}
+
+/// As `build_router`, with a given table of REST endpoints (tests add unguarded ones to
+/// prove the auth sweep notices).
+pub fn build_router_with(
+    state: AppState,
+    settings: &HttpSettings,
+    endpoints: Vec<api::Endpoint>,
+) -> Router {
+    let csrf_policy = std::sync::Arc::new(csrf::CsrfPolicy {
+        public_origin: settings.public_origin.clone(),
+        session_cookies: ["__Host-parley_session", "parley_session"],
+    });
+    let trusted_proxies = std::sync::Arc::new(settings.trusted_proxies.clone());
     let routes = generate_route_list(app::App);
     let leptos_options = state.leptos_options().clone();
     let context_state = state.clone();
@@ -63,6 +90,8 @@ pub fn build_router(state: AppState, settings: &HttpSettings) -> Router {
     let pages = Router::new()
         .merge(health::routes())
         .merge(static_files::pkg_routes(&leptos_options))
+        .merge(api::router(endpoints))
+        .merge(auth_forms::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -84,6 +113,14 @@ pub fn build_router(state: AppState, settings: &HttpSettings) -> Router {
             .layer(request_trace::layer())
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(CatchPanicLayer::custom(request_trace::panic_response))
+            .layer(axum::middleware::from_fn_with_state(
+                trusted_proxies,
+                client_meta::attach,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                csrf_policy,
+                csrf::protect,
+            ))
             .layer(axum::middleware::map_response_with_state(
                 security_headers::Policy {
                     hsts: settings.hsts,

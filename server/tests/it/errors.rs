@@ -7,8 +7,8 @@ use sea_orm::ConnectionTrait;
 
 async fn a_database_failure_reveals_no_sql(app: TestApp) {
     // Break the schema under the running app: the status function's query now fails.
-    let conn = sea_orm::Database::connect(&app.database_url).await.unwrap();
-    conn.execute_unprepared("ALTER TABLE seaql_migrations RENAME COLUMN version TO broken")
+    let conn = app.owner().await;
+    conn.execute_unprepared("ALTER TABLE seaql_migrations RENAME TO broken_migrations")
         .await
         .unwrap();
     conn.close().await.unwrap();

@@ -5,10 +5,15 @@
 
 mod support;
 
+mod accounts;
+mod auth_sweep;
+mod csrf;
 mod errors;
 mod health;
 mod migrations;
 mod pages;
 mod process;
 mod readiness;
+mod rls;
 mod security_headers;
+mod tenancy;

@@ -225,7 +225,28 @@ fn migrate_subcommand_reports_and_rolls_back() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    assert!(run(&["migrate", "status"]).contains("pending  m20261122_000001_create_users"));
-    assert!(run(&["migrate", "up"]).contains("applied  m20261122_000001_create_users"));
-    assert!(run(&["migrate", "down", "--all"]).contains("pending  m20261122_000001_create_users"));
+    let status = run(&["migrate", "status"]);
+    assert!(
+        status.contains("pending  m20261122_000001_create_users"),
+        "{status}"
+    );
+    let up = run(&["migrate", "up"]);
+    assert!(
+        up.contains("applied  m20261122_000003_row_level_security"),
+        "{up}"
+    );
+    let one_down = run(&["migrate", "down"]);
+    assert!(
+        one_down.contains("applied  m20261122_000002_create_tenancy"),
+        "{one_down}"
+    );
+    assert!(
+        one_down.contains("pending  m20261122_000003_row_level_security"),
+        "{one_down}"
+    );
+    let all_down = run(&["migrate", "down", "--all"]);
+    assert!(
+        !all_down.lines().any(|l| l.starts_with("applied ")),
+        "{all_down}"
+    );
 }

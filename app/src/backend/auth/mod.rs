@@ -1,3 +1,10 @@
-//! Authentication: passwords now; sessions and OIDC build on this.
+//! Authentication: who is calling. Passwords, server-side sessions, personal API tokens,
+//! sign-in throttling; `Caller` is the result every guard starts from.
 
+pub mod api_tokens;
+pub mod caller;
 pub mod password;
+pub mod password_policy;
+pub mod secret_token;
+pub mod sessions;
+pub mod throttle;

@@ -20,6 +20,7 @@ const CONCURRENT_HASHES: usize = 4;
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    dummy: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Default for PasswordHasher {
@@ -32,6 +33,7 @@ impl PasswordHasher {
     pub fn new() -> Self {
         Self {
             permits: Arc::new(Semaphore::new(CONCURRENT_HASHES)),
+            dummy: Arc::new(std::sync::OnceLock::new()),
         }
     }
 
@@ -66,6 +68,40 @@ impl PasswordHasher {
         })
         .await
         .map_err(internal)?
+    }
+}
+
+impl PasswordHasher {
+    /// Verifies against the stored hash, or, for an unknown user or one without a password,
+    /// against a fixed dummy hash, so both cost the same time and answer the same.
+    ///
+    /// # Errors
+    /// `Internal` if hashing fails.
+    pub async fn verify_or_dummy(
+        &self,
+        password: SecretString,
+        phc: Option<String>,
+    ) -> Result<bool, DomainError> {
+        match phc {
+            Some(phc) => self.verify(password, phc).await,
+            None => {
+                let dummy = self.dummy_hash().await?;
+                let _ = self.verify(password, dummy).await?;
+                Ok(false)
+            }
+        }
+    }
+
+    async fn dummy_hash(&self) -> Result<String, DomainError> {
+        if let Some(hash) = self.dummy.get() {
+            return Ok(hash.clone());
+        }
+        let hash = self
+            .hash(SecretString::from(
+                crate::backend::auth::secret_token::generate(""),
+            ))
+            .await?;
+        Ok(self.dummy.get_or_init(|| hash).clone())
     }
 }
 

@@ -1,3 +1,12 @@
 //! SeaORM entities. Private to `backend`: other code sees DTOs and service functions only.
 
+pub(crate) mod api_token;
+pub(crate) mod audit_event;
+pub(crate) mod auth_throttle;
+pub(crate) mod invitation;
+pub(crate) mod membership;
+pub(crate) mod platform_audit_event;
+pub(crate) mod platform_setting;
+pub(crate) mod session;
+pub(crate) mod tenant;
 pub(crate) mod user;

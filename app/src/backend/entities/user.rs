@@ -13,6 +13,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub is_super_admin: bool,
     pub disabled: bool,
+    /// The tenant the picker opens next time.
+    pub last_tenant_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

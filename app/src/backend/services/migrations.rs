@@ -1,7 +1,9 @@
-//! Schema migrations on the state's database, for start-up and the `migrate` command.
+//! Schema migrations, run on an owner connection (`db::connect_owner`): the application
+//! role may read and write rows but cannot change the schema.
 
-use crate::backend::{error::DomainError, state::AppState};
+use crate::backend::error::DomainError;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
 
 /// One migration's name and whether it has been applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,24 +16,24 @@ pub struct MigrationState {
 ///
 /// # Errors
 /// When a migration fails; it runs in a transaction on PostgreSQL.
-pub async fn up(state: &AppState) -> Result<(), DomainError> {
-    Ok(Migrator::up(state.db(), None).await?)
+pub async fn up(owner: &DatabaseConnection) -> Result<(), DomainError> {
+    Ok(Migrator::up(owner, None).await?)
 }
 
 /// Rolls back the last `steps` migrations (all of them with `None`).
 ///
 /// # Errors
 /// When a rollback fails.
-pub async fn down(state: &AppState, steps: Option<u32>) -> Result<(), DomainError> {
-    Ok(Migrator::down(state.db(), steps).await?)
+pub async fn down(owner: &DatabaseConnection, steps: Option<u32>) -> Result<(), DomainError> {
+    Ok(Migrator::down(owner, steps).await?)
 }
 
 /// Every known migration, in order, with whether it is applied.
 ///
 /// # Errors
 /// When the migration table cannot be read.
-pub async fn status(state: &AppState) -> Result<Vec<MigrationState>, DomainError> {
-    let applied: Vec<String> = Migrator::get_applied_migrations(state.db())
+pub async fn status(owner: &DatabaseConnection) -> Result<Vec<MigrationState>, DomainError> {
+    let applied: Vec<String> = Migrator::get_applied_migrations(owner)
         .await?
         .iter()
         .map(|m| m.name().to_owned())

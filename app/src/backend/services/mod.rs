@@ -1,5 +1,14 @@
-//! Business logic, shared by server functions and REST handlers.
+//! Business logic, shared by server functions and REST handlers. Functions that change
+//! tenant data take an `Authorized<…>` proof; see `backend::authz`.
 
+pub mod accounts;
+pub mod api_tokens;
 pub mod first_admin;
+pub mod invitations;
+pub mod members;
 pub mod migrations;
+pub mod platform_admin;
+pub mod platform_settings;
 pub mod status;
+pub mod tenants;
+pub mod validate;

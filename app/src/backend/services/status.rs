@@ -3,6 +3,7 @@
 use crate::backend::{db, error::DomainError, state::AppState};
 use crate::dto::system::SystemReport;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Statement};
 use std::time::Duration;
 
 /// How long readiness waits for the database before calling it unreachable.
@@ -34,7 +35,7 @@ pub async fn system_status(state: &AppState) -> Result<SystemReport, DomainError
     };
     let migrations_total = Migrator::migrations().len();
     let migrations_applied = if database_ok {
-        Migrator::get_applied_migrations(state.db()).await?.len()
+        applied_migrations(state).await?
     } else {
         0
     };
@@ -45,4 +46,18 @@ pub async fn system_status(state: &AppState) -> Result<SystemReport, DomainError
         migrations_total,
         uptime_seconds: state.started_at().elapsed().as_secs(),
     })
+}
+
+/// Counts applied migrations with a plain read: the application role may not create the
+/// migration table, which sea-orm-migration's own listing would try.
+async fn applied_migrations(state: &AppState) -> Result<usize, DomainError> {
+    let db = state.db();
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM seaql_migrations",
+        ))
+        .await?;
+    let n: i64 = row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+    Ok(usize::try_from(n).unwrap_or(0))
 }

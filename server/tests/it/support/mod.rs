@@ -1,9 +1,15 @@
 //! Test harness: an app built by `build_router` on a real database, and helpers to call it.
 
+pub mod api;
 pub mod postgres;
 pub mod tcp_proxy;
 
-use app::backend::{db, db::DbKind, services::migrations, state::AppState};
+use app::backend::{
+    db,
+    db::DbKind,
+    services::migrations,
+    state::{AppState, AuthSettings},
+};
 use axum::{body::Body, Router};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -13,7 +19,6 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
-    pub state: AppState,
     pub database_url: String,
     // Dropped last: removes the temporary database.
     _db: TestDb,
@@ -50,27 +55,32 @@ impl TestApp {
         Self::start(url, db).await
     }
 
+    /// Migrates the database as its owner, then builds the app on the application pool.
     pub async fn start(database_url: String, db: TestDb) -> Self {
-        Self::start_unmigrated(database_url, db)
-            .await
-            .migrated()
-            .await
+        Self::start_with(database_url, db, server::http::api::endpoints()).await
     }
 
-    pub async fn start_unmigrated(database_url: String, db: TestDb) -> Self {
+    /// As `start`, with a given table of REST endpoints.
+    pub async fn start_with(
+        database_url: String,
+        db: TestDb,
+        endpoints: Vec<server::http::api::Endpoint>,
+    ) -> Self {
+        let owner = owner_connection(&database_url).await;
+        migrations::up(&owner).await.unwrap();
+        owner.close().await.unwrap();
         let state = state_for(&database_url).await;
-        let router = server::build_router(state.clone(), &HttpSettings::default());
+        let router = server::http::build_router_with(state.clone(), &test_settings(), endpoints);
         Self {
             router,
-            state,
             database_url,
             _db: db,
         }
     }
 
-    async fn migrated(self) -> Self {
-        migrations::up(&self.state).await.unwrap();
-        self
+    /// A connection as the schema owner (the PostgreSQL superuser in tests): no RLS.
+    pub async fn owner(&self) -> sea_orm::DatabaseConnection {
+        owner_connection(&self.database_url).await
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
@@ -97,6 +107,19 @@ impl TestApp {
     }
 }
 
+pub async fn owner_connection(database_url: &str) -> sea_orm::DatabaseConnection {
+    db::connect_owner(database_url).await.unwrap()
+}
+
+pub const PUBLIC_ORIGIN: &str = "http://parley.test";
+
+pub fn test_settings() -> HttpSettings {
+    HttpSettings {
+        public_origin: PUBLIC_ORIGIN.into(),
+        ..HttpSettings::default()
+    }
+}
+
 pub async fn state_for(database_url: &str) -> AppState {
     let kind = DbKind::from_url(database_url).unwrap();
     let conn = db::connect(database_url, 4).await.unwrap();
@@ -105,7 +128,11 @@ pub async fn state_for(database_url: &str) -> AppState {
         "127.0.0.1:0".parse().unwrap(),
         false,
     );
-    AppState::new(conn, kind, options)
+    let auth = AuthSettings {
+        public_url: PUBLIC_ORIGIN.into(),
+        ..AuthSettings::default()
+    };
+    AppState::new(conn, kind, options, auth)
 }
 
 pub struct TestResponse {

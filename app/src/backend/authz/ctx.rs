@@ -1,0 +1,129 @@
+//! `TenantCtx` and `Authorized<G>`: proof that a caller may act in a tenant.
+
+use super::Grant;
+use crate::backend::{
+    auth::caller::Caller,
+    entities::{membership, tenant},
+    error::DomainError,
+    repo::scope::TenantTx,
+    state::AppState,
+};
+use crate::roles::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::marker::PhantomData;
+use uuid::Uuid;
+
+/// The tenant a request acts in, as the auth layer resolved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantInfo {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub suspended: bool,
+    pub max_users: Option<i32>,
+}
+
+/// A signed-in user acting in one of their tenants. Only `resolve` builds one.
+#[derive(Debug, Clone)]
+pub struct TenantCtx {
+    tenant: TenantInfo,
+    user_id: Uuid,
+    role: Role,
+}
+
+impl TenantCtx {
+    /// Resolves `slug` for `caller`. A tenant that does not exist, one the caller is not a
+    /// member of, and one outside an API token's restriction all give the same `NotFound`.
+    ///
+    /// # Errors
+    /// `NotFound` as above; database errors.
+    pub async fn resolve(
+        state: &AppState,
+        caller: &Caller,
+        slug: &str,
+    ) -> Result<Self, DomainError> {
+        let tenant = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(state.db())
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if caller.restricted_to().is_some_and(|only| only != tenant.id) {
+            return Err(DomainError::NotFound);
+        }
+        let tx = TenantTx::begin(state.db(), tenant.id).await?;
+        let membership = membership::Entity::find()
+            .filter(membership::Column::TenantId.eq(tenant.id))
+            .filter(membership::Column::UserId.eq(caller.user().id))
+            .one(tx.conn())
+            .await?;
+        tx.commit().await?;
+        let membership = membership.ok_or(DomainError::NotFound)?;
+        let role = Role::parse(&membership.role)
+            .ok_or_else(|| DomainError::Internal(format!("unknown role {:?}", membership.role)))?;
+        Ok(Self {
+            tenant: TenantInfo {
+                id: tenant.id,
+                slug: tenant.slug,
+                name: tenant.name,
+                suspended: tenant.status == "suspended",
+                max_users: tenant.max_users,
+            },
+            user_id: caller.user().id,
+            role,
+        })
+    }
+
+    pub fn tenant(&self) -> &TenantInfo {
+        &self.tenant
+    }
+
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Checks the role matrix. A suspended tenant is read-only for everyone.
+    ///
+    /// # Errors
+    /// `Forbidden` when the role is too weak; `Suspended` for writes in a suspended tenant.
+    pub fn require<G: Grant>(&self) -> Result<Authorized<G>, DomainError> {
+        if !self.role.can(G::PERMISSION) {
+            return Err(DomainError::Forbidden);
+        }
+        if self.tenant.suspended && G::PERMISSION.writes() {
+            return Err(DomainError::Suspended);
+        }
+        Ok(Authorized {
+            ctx: self.clone(),
+            _grant: PhantomData,
+        })
+    }
+}
+
+/// Proof that `ctx` holds permission `G`. Only `TenantCtx::require` makes one.
+#[derive(Debug, Clone)]
+pub struct Authorized<G: Grant> {
+    ctx: TenantCtx,
+    _grant: PhantomData<G>,
+}
+
+impl<G: Grant> Authorized<G> {
+    pub fn ctx(&self) -> &TenantCtx {
+        &self.ctx
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.ctx.tenant.id
+    }
+
+    /// A transaction scoped to this tenant.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn begin(&self, state: &AppState) -> Result<TenantTx, DomainError> {
+        Ok(TenantTx::begin(state.db(), self.ctx.tenant.id).await?)
+    }
+}

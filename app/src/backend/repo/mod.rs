@@ -1,0 +1,10 @@
+//! Data access. Tenant-owned tables are reached only through a `TenantTx`, whose queries
+//! are filtered on its tenant; updates and deletes filter on tenant *and* id, and touching
+//! no row means `NotFound`, so another tenant's ids are never confirmed.
+
+pub mod audit;
+pub mod invitations;
+pub mod memberships;
+pub mod scope;
+pub mod tenants;
+pub mod users;

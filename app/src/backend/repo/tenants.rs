@@ -1,0 +1,122 @@
+//! Tenants. The table is platform-level (it *is* the tenant list), so reads by slug are open
+//! to the auth layer; changes go through a `TenantTx` and touch only its own row.
+
+use super::scope::{SystemTx, TenantTx};
+use crate::backend::entities::tenant;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+pub use tenant::Model as Tenant;
+
+/// # Errors
+/// Database errors.
+pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Tenant>, DbErr> {
+    tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(db)
+        .await
+}
+
+/// The transaction's own tenant.
+///
+/// # Errors
+/// Database errors; `RecordNotFound` if it vanished.
+pub async fn current(tx: &TenantTx) -> Result<Tenant, DbErr> {
+    tenant::Entity::find_by_id(tx.tenant_id())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))
+}
+
+/// # Errors
+/// Database errors, including a unique violation on the slug.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    slug: &str,
+    name: &str,
+) -> Result<Tenant, DbErr> {
+    let now = chrono::Utc::now();
+    tenant::ActiveModel {
+        id: Set(id),
+        slug: Set(slug.to_string()),
+        name: Set(name.to_string()),
+        branding: Set("{}".into()),
+        settings: Set("{}".into()),
+        max_users: Set(None),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// Updates the transaction's own tenant.
+///
+/// # Errors
+/// Database errors.
+pub async fn update(
+    tx: &TenantTx,
+    name: Option<String>,
+    branding: Option<String>,
+    settings: Option<String>,
+) -> Result<Tenant, DbErr> {
+    let mut row: tenant::ActiveModel = current(tx).await?.into();
+    if let Some(name) = name {
+        row.name = Set(name);
+    }
+    if let Some(branding) = branding {
+        row.branding = Set(branding);
+    }
+    if let Some(settings) = settings {
+        row.settings = Set(settings);
+    }
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(tx.conn()).await
+}
+
+/// All tenants, for the platform admin; `query` filters slug and name.
+///
+/// # Errors
+/// Database errors.
+pub async fn search(tx: &SystemTx, query: &str, limit: u64) -> Result<Vec<Tenant>, DbErr> {
+    let mut select = tenant::Entity::find().order_by_asc(tenant::Column::Slug);
+    if !query.is_empty() {
+        let pattern = format!("%{}%", query.to_lowercase());
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(tenant::Column::Slug.like(pattern.clone()))
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(tenant::Column::Name),
+                    ))
+                    .like(pattern),
+                ),
+        );
+    }
+    select.limit(limit).all(tx.conn()).await
+}
+
+/// # Errors
+/// Database errors; `RecordNotFound` when no tenant has that slug.
+pub async fn set_status(tx: &SystemTx, slug: &str, status: &str) -> Result<Tenant, DbErr> {
+    let row = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))?;
+    let mut row: tenant::ActiveModel = row.into();
+    row.status = Set(status.to_string());
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(tx.conn()).await
+}
+
+/// # Errors
+/// Database errors.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    tenant::Entity::find().count(db).await
+}

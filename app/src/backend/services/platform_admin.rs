@@ -1,0 +1,136 @@
+//! Platform administration (super-admins): tenants and users across the platform. Every
+//! function takes a `SystemCtx`, whose creation is audited.
+
+use crate::backend::{
+    auth::sessions,
+    authz::SystemCtx,
+    error::DomainError,
+    repo::{audit, tenants, users},
+    request_meta::RequestMeta,
+    state::AppState,
+};
+use crate::dto::account::{AdminTenantDto, AdminUserDto};
+use serde_json::json;
+use uuid::Uuid;
+
+const PAGE: u64 = 200;
+
+/// # Errors
+/// Database errors.
+pub async fn tenants(
+    state: &AppState,
+    sys: &SystemCtx,
+    query: &str,
+) -> Result<Vec<AdminTenantDto>, DomainError> {
+    let tx = sys.begin(state).await?;
+    let rows = tenants::search(&tx, query.trim(), PAGE).await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| AdminTenantDto {
+            slug: t.slug,
+            name: t.name,
+            status: t.status,
+            created_at: t.created_at,
+        })
+        .collect())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn users(
+    state: &AppState,
+    _sys: &SystemCtx,
+    query: &str,
+) -> Result<Vec<AdminUserDto>, DomainError> {
+    Ok(users::search(state.db(), query.trim(), PAGE)
+        .await?
+        .into_iter()
+        .map(|u| AdminUserDto {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            is_super_admin: u.is_super_admin,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        })
+        .collect())
+}
+
+/// Suspends (read-only) or reactivates a tenant.
+///
+/// # Errors
+/// `NotFound` for an unknown slug.
+pub async fn set_tenant_suspended(
+    state: &AppState,
+    sys: &SystemCtx,
+    slug: &str,
+    suspended: bool,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
+    let tx = sys.begin(state).await?;
+    let status = if suspended { "suspended" } else { "active" };
+    tenants::set_status(&tx, slug, status)
+        .await
+        .map_err(|e| match e {
+            sea_orm::DbErr::RecordNotFound(_) => DomainError::NotFound,
+            e => DomainError::Db(e),
+        })?;
+    tx.commit().await?;
+    audit::platform(
+        state.db(),
+        audit::PlatformEvent {
+            actor: sys.actor(),
+            action: if suspended {
+                "tenant.suspended"
+            } else {
+                "tenant.reactivated"
+            },
+            target: slug.to_string(),
+            ip: meta.ip.clone(),
+            details: json!({}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Disables (and signs out everywhere) or re-enables a user.
+///
+/// # Errors
+/// `NotFound` for an unknown user; `Conflict` when disabling oneself.
+pub async fn set_user_disabled(
+    state: &AppState,
+    sys: &SystemCtx,
+    user_id: Uuid,
+    disabled: bool,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
+    if disabled && sys.actor() == Some(user_id) {
+        return Err(DomainError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
+    }
+    if !users::set_disabled(state.db(), user_id, disabled).await? {
+        return Err(DomainError::NotFound);
+    }
+    if disabled {
+        sessions::revoke_all(state, user_id, None).await?;
+    }
+    audit::platform(
+        state.db(),
+        audit::PlatformEvent {
+            actor: sys.actor(),
+            action: if disabled {
+                "user.disabled"
+            } else {
+                "user.enabled"
+            },
+            target: user_id.to_string(),
+            ip: meta.ip.clone(),
+            details: json!({}),
+        },
+    )
+    .await?;
+    Ok(())
+}

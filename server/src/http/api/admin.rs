@@ -1,0 +1,80 @@
+//! `/admin/*`: platform administration for super-admins, through an audited `SystemCtx`.
+
+use super::{
+    extract::{Auth, Meta},
+    list,
+};
+use app::backend::{authz::SystemCtx, services::platform_admin, state::AppState};
+use app::error::AppError;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::IntoResponse,
+    Json,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize, Default)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn tenants(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    Query(search): Query<Search>,
+) -> Result<impl IntoResponse, AppError> {
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.list_tenants", &meta.ip).await?;
+    Ok(Json(list(
+        platform_admin::tenants(&state, &sys, &search.q).await?,
+    )))
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    Query(search): Query<Search>,
+) -> Result<impl IntoResponse, AppError> {
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.list_users", &meta.ip).await?;
+    Ok(Json(list(
+        platform_admin::users(&state, &sys, &search.q).await?,
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct Suspension {
+    suspended: bool,
+}
+
+pub async fn suspend_tenant(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    Path(slug): Path<String>,
+    super::extract::Body(body): super::extract::Body<Suspension>,
+) -> Result<impl IntoResponse, AppError> {
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.suspend_tenant", &meta.ip).await?;
+    platform_admin::set_tenant_suspended(&state, &sys, &slug, body.suspended, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct Disabling {
+    disabled: bool,
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    Path(id): Path<Uuid>,
+    super::extract::Body(body): super::extract::Body<Disabling>,
+) -> Result<impl IntoResponse, AppError> {
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.disable_user", &meta.ip).await?;
+    platform_admin::set_user_disabled(&state, &sys, id, body.disabled, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

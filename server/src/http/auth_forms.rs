@@ -1,0 +1,156 @@
+//! Sign-in, sign-up and sign-out as plain HTML form posts, so they work without JavaScript.
+//! Each answers with a redirect: to the page the user wanted, or back to the form with an
+//! error code the page turns into a sentence (never the password or e-mail in the URL).
+
+use app::{
+    backend::{
+        auth::{caller::Caller, sessions},
+        request_meta::RequestMeta,
+        services::accounts,
+        state::AppState,
+    },
+    error::AppError,
+};
+use axum::{
+    extract::State,
+    http::{header, HeaderMap},
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+    Extension, Form, Router,
+};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/register", post(register))
+        .route("/auth/logout", post(logout))
+}
+
+/// Only same-site paths: `/x` but not `//evil.test` or `/\evil.test`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+fn back_to(page: &str, err: &AppError, next: &str) -> Response {
+    let mut url = format!("{page}?error={}", err.code.as_str());
+    if let Some(field) = &err.field {
+        url.push_str(&format!("&field={field}"));
+    }
+    if let Some(retry) = err.retry_after {
+        url.push_str(&format!("&retry_after={retry}"));
+    }
+    if next != "/" {
+        url.push_str(&format!("&next={}", urlencode(next)));
+    }
+    Redirect::to(&url).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: SecretString,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    match accounts::login(&state, &form.email, form.password, &meta).await {
+        Ok((_, token)) => (
+            [(header::SET_COOKIE, sessions::set_cookie(&state, &token))],
+            Redirect::to(&next),
+        )
+            .into_response(),
+        Err(err) => back_to("/login", &AppError::from(err), &next),
+    }
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    name: String,
+    email: String,
+    password: SecretString,
+    #[serde(default)]
+    invitation: Option<String>,
+}
+
+async fn register(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let invitation = form.invitation.filter(|t| !t.is_empty());
+    let next = invitation
+        .as_ref()
+        .map_or_else(|| "/".to_string(), |t| format!("/invite/{t}"));
+    let registration = accounts::Registration {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        name: form.name,
+        invitation,
+    };
+    if let Err(err) = accounts::register(&state, registration, &meta).await {
+        return back_to("/signup", &AppError::from(err), &next);
+    }
+    match accounts::login(&state, &form.email, form.password, &meta).await {
+        Ok((_, token)) => (
+            [(header::SET_COOKIE, sessions::set_cookie(&state, &token))],
+            Redirect::to(&next),
+        )
+            .into_response(),
+        Err(err) => back_to("/login", &AppError::from(err), &next),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    headers: HeaderMap,
+) -> Response {
+    if let Ok(caller) = Caller::from_headers(&state, &headers).await {
+        if let Err(err) = accounts::logout(&state, &caller, &meta).await {
+            return AppError::from(err).into_response();
+        }
+    }
+    (
+        [(header::SET_COOKIE, sessions::clear_cookie(&state))],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/t/acme")), "/t/acme");
+        assert_eq!(safe_next(Some("//evil.test/x")), "/");
+        assert_eq!(safe_next(Some("/\\evil.test")), "/");
+        assert_eq!(safe_next(Some("https://evil.test")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

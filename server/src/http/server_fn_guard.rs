@@ -1,0 +1,49 @@
+//! Every server function is a public HTTP endpoint. This layer makes "signed in" the
+//! default for all of them: an anonymous call is refused with 401 before the function (or
+//! its argument decoding) runs, unless the function is on the short public list below. The
+//! resolved `Caller` travels to the function as a request extension.
+
+use app::{
+    backend::{auth::caller::Caller, state::AppState},
+    error::AppError,
+};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// Where server functions live (REST is under `/api/v1/`).
+pub const SERVER_FN_PREFIX: &str = "/api/";
+const REST_PREFIX: &str = "/api/v1/";
+
+/// Server functions anyone may call.
+pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/system/status"];
+
+pub fn is_server_fn_path(path: &str) -> bool {
+    path.starts_with(SERVER_FN_PREFIX) && !path.starts_with(REST_PREFIX)
+}
+
+pub async fn require_caller(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if !is_server_fn_path(path) || PUBLIC_SERVER_FNS.contains(&path) {
+        return next.run(request).await;
+    }
+    match Caller::from_headers(&state, request.headers()).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        // Server functions decode errors as a bare `AppError`, not the REST envelope.
+        Err(err) => {
+            let err = AppError::from(err);
+            let status = http::StatusCode::from_u16(err.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(err)).into_response()
+        }
+    }
+}

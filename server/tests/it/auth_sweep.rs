@@ -1,0 +1,347 @@
+//! The auth sweep: every REST endpoint and every server function, called anonymously and
+//! from another tenant, with the role matrix checked per role. A new endpoint is swept
+//! without anyone remembering to add it, and the last test shows the sweep catching an
+//! unguarded one.
+
+use crate::support::{api::As, sqlite_url, TestApp};
+use axum::routing::get;
+use http::{Method, StatusCode};
+use serde_json::json;
+use server::http::api::{endpoints, Access, Endpoint};
+
+/// Fills path parameters with ids of tenant A's objects.
+struct Ids {
+    slug: String,
+    user_id: String,
+    invitation_id: String,
+    token_id: String,
+    invitation_token: String,
+}
+
+fn concrete(path: &str, ids: &Ids) -> String {
+    path.replace("{slug}", &ids.slug)
+        .replace("{user_id}", &ids.user_id)
+        .replace("{token}", &ids.invitation_token)
+        .replace(
+            "{id}",
+            if path.starts_with("/me/tokens") {
+                &ids.token_id
+            } else if path.starts_with("/admin/users") {
+                &ids.user_id
+            } else {
+                &ids.invitation_id
+            },
+        )
+}
+
+/// A plausible body, so a guard — not input validation — decides the answer.
+fn body_for(method: &Method, path: &str) -> Option<serde_json::Value> {
+    if !matches!(*method, Method::POST | Method::PATCH) {
+        return None;
+    }
+    Some(match path {
+        p if p.ends_with("/members/{user_id}") => json!({ "role": "viewer" }),
+        p if p.ends_with("/invitations") => json!({ "role": "member" }),
+        "/tenants/{slug}" => json!({ "name": "Renamed" }),
+        "/admin/tenants/{slug}" => json!({ "suspended": true }),
+        "/admin/users/{id}" => json!({ "disabled": true }),
+        "/me/tokens" => json!({ "name": "sweep" }),
+        _ => json!({}),
+    })
+}
+
+/// Calls every endpoint anonymously; returns the ones that did not answer 401 although
+/// they are not public.
+async fn anonymous_leaks(
+    app: &TestApp,
+    table: &[(Method, &'static str, Access)],
+    ids: &Ids,
+) -> Vec<String> {
+    let mut leaks = Vec::new();
+    for (method, path, access) in table {
+        if *access == Access::Public {
+            continue;
+        }
+        let r = app
+            .api(
+                method.clone(),
+                &concrete(path, ids),
+                &As::Anonymous,
+                body_for(method, path),
+            )
+            .await;
+        if r.status != StatusCode::UNAUTHORIZED {
+            leaks.push(format!(
+                "{method} {path} answered {} to an anonymous caller",
+                r.status
+            ));
+        }
+    }
+    leaks
+}
+
+fn table(endpoints: &[Endpoint]) -> Vec<(Method, &'static str, Access)> {
+    endpoints
+        .iter()
+        .map(|e| (e.method.clone(), e.path, e.access))
+        .collect()
+}
+
+async fn setup(app: &TestApp) -> (As, As, Ids) {
+    let a_owner = app.user("owner@a.example").await;
+    let b_member = app.user("member@b.example").await;
+    app.tenant(&a_owner, "sweep-a").await;
+    app.tenant(&b_member, "sweep-b").await;
+    let invitation = app
+        .api(
+            Method::POST,
+            "/tenants/sweep-a/invitations",
+            &a_owner,
+            Some(json!({ "role": "member" })),
+        )
+        .await
+        .json();
+    let token = app
+        .api(
+            Method::POST,
+            "/me/tokens",
+            &a_owner,
+            Some(json!({ "name": "a-token" })),
+        )
+        .await
+        .json();
+    let ids = Ids {
+        slug: "sweep-a".into(),
+        user_id: app.user_id(&a_owner).await,
+        invitation_id: invitation["id"].as_str().unwrap().into(),
+        invitation_token:
+            "inv_00000000000000000000000000000000_unknowntokenunknowntokenunknowntokenxx".into(),
+        token_id: token["id"].as_str().unwrap().into(),
+    };
+    (a_owner, b_member, ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_refuses_anonymous_and_foreign_callers() {
+    let app = TestApp::sqlite().await;
+    let (a_owner, b_member, ids) = setup(&app).await;
+    let endpoints = endpoints();
+    let table = table(&endpoints);
+
+    let leaks = anonymous_leaks(&app, &table, &ids).await;
+    assert!(leaks.is_empty(), "{leaks:#?}");
+
+    // A member of tenant B on tenant A's objects: 404 (or 403 for platform-only routes).
+    let members_before = app
+        .api(Method::GET, "/tenants/sweep-a/members", &a_owner, None)
+        .await
+        .text();
+    for (method, path, access) in &table {
+        if *access == Access::Public || !path.contains('{') {
+            continue;
+        }
+        let r = app
+            .api(
+                method.clone(),
+                &concrete(path, &ids),
+                &b_member,
+                body_for(method, path),
+            )
+            .await;
+        let expected = if path.starts_with("/admin/") {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(
+            r.status,
+            expected,
+            "{method} {path} as a member of another tenant: {}",
+            r.text()
+        );
+    }
+    let members_after = app
+        .api(Method::GET, "/tenants/sweep-a/members", &a_owner, None)
+        .await
+        .text();
+    assert_eq!(members_before, members_after);
+    let tokens = app
+        .api(Method::GET, "/me/tokens", &a_owner, None)
+        .await
+        .json();
+    assert_eq!(
+        tokens["items"].as_array().unwrap().len(),
+        1,
+        "A's token survived B's attempts"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_has_exactly_its_matrix_rights() {
+    use app::roles::{Permission, Role};
+    let app = TestApp::sqlite().await;
+    let owner = app.user("owner@roles.example").await;
+    app.tenant(&owner, "roles").await;
+    let target = app.user("target@roles.example").await;
+    app.join(&owner, "roles", &target, "viewer").await;
+    let target_id = app.user_id(&target).await;
+
+    for role in [Role::Viewer, Role::Member, Role::Admin] {
+        let email = format!("{}@roles.example", role.as_str());
+        let who = app.user(&email).await;
+        app.join(&owner, "roles", &who, role.as_str()).await;
+        let checks: [(Permission, Method, String, Option<serde_json::Value>); 4] = [
+            (
+                Permission::ViewTenant,
+                Method::GET,
+                "/tenants/roles/members".into(),
+                None,
+            ),
+            (
+                Permission::UpdateTenant,
+                Method::PATCH,
+                "/tenants/roles".into(),
+                Some(json!({ "name": "Roles Inc." })),
+            ),
+            (
+                Permission::ManageInvitations,
+                Method::GET,
+                "/tenants/roles/invitations".into(),
+                None,
+            ),
+            (
+                Permission::ManageMembers,
+                Method::PATCH,
+                format!("/tenants/roles/members/{target_id}"),
+                Some(json!({ "role": "viewer" })),
+            ),
+        ];
+        for (permission, method, path, body) in checks {
+            let r = app.api(method.clone(), &path, &who, body).await;
+            let allowed = role.can(permission);
+            assert_eq!(
+                r.status.is_success(),
+                allowed,
+                "{role} on {method} {path} ({permission:?}): {} {}",
+                r.status,
+                r.text()
+            );
+            if !allowed {
+                assert_eq!(r.status, StatusCode::FORBIDDEN);
+            }
+        }
+        let r = app
+            .api(
+                Method::POST,
+                "/tenants/roles/invitations",
+                &who,
+                Some(json!({ "role": "owner" })),
+            )
+            .await;
+        assert_eq!(
+            r.status.is_success(),
+            role.can(Permission::ManageOwners),
+            "{role} inviting an owner"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_refuses_anonymous_callers() {
+    let app = TestApp::sqlite().await;
+    let public = server::http::server_fn_guard::PUBLIC_SERVER_FNS;
+    let paths: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_string(), method))
+        .collect();
+    assert!(!paths.is_empty(), "server functions are registered");
+    for (path, method) in paths {
+        if public.contains(&path.as_str()) {
+            continue;
+        }
+        let req = http::Request::builder()
+            .method(method.clone())
+            .uri(&path)
+            .header("origin", crate::support::PUBLIC_ORIGIN)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let r = app.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "server function {method} {path}: {}",
+            r.text()
+        );
+    }
+}
+
+/// The sweep notices a route added without a guard: register one and see it reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_catches_an_unguarded_endpoint() {
+    let mut with_leak = endpoints();
+    with_leak.push(Endpoint::new(
+        Method::GET,
+        "/tenants/{slug}/leak",
+        Access::SignedIn, // claims to need a caller, but never asks for one
+        "an endpoint someone forgot to guard",
+        get(|| async { "tenant secrets" }),
+    ));
+    let (url, db) = sqlite_url().await;
+    let app = TestApp::start_with(url, db, with_leak).await;
+    let (_, _, ids) = setup(&app).await;
+    let leaks = anonymous_leaks(
+        &app,
+        &table(&{
+            let mut e = endpoints();
+            e.push(Endpoint::new(
+                Method::GET,
+                "/tenants/{slug}/leak",
+                Access::SignedIn,
+                "",
+                get(|| async { "" }),
+            ));
+            e
+        }),
+        &ids,
+    )
+    .await;
+    assert_eq!(
+        leaks,
+        vec!["GET /tenants/{slug}/leak answered 200 OK to an anonymous caller".to_string()]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_matches_the_router() {
+    let app = TestApp::sqlite().await;
+    let doc = app
+        .api(Method::GET, "/openapi.json", &As::Anonymous, None)
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = doc.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, ops) in paths {
+        for (method, _) in ops.as_object().unwrap() {
+            documented += 1;
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let rel = path
+                .strip_prefix("/api/v1")
+                .unwrap()
+                .replace('{', "x")
+                .replace('}', "");
+            let r = app.api(method.clone(), &rel, &As::Anonymous, None).await;
+            assert!(
+                r.status != StatusCode::NOT_FOUND || r.json()["error"]["code"] == "not_found",
+                "{method} {path} is documented but not routed"
+            );
+            assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        }
+    }
+    assert_eq!(
+        documented,
+        endpoints().len(),
+        "every endpoint documented once"
+    );
+}
