@@ -1,7 +1,17 @@
 //! The HTML document shell and the one route table of the application.
 
 use crate::components::{shell_layout::ShellLayout, theme::Theme};
-use crate::routes::{home::HomePage, not_found::NotFound, status::StatusPage};
+use crate::routes::{
+    account::AccountPage,
+    admin::AdminPage,
+    auth::{SignInPage, SignUpPage},
+    home::HomePage,
+    invite::AcceptInvitationPage,
+    members::MembersPage,
+    not_found::NotFound,
+    status::StatusPage,
+    tenant::TenantHome,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -37,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::theme::provide_theme();
+    crate::components::current_user::provide_current_user();
     mark_hydrated();
 
     view! {
@@ -48,6 +59,13 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=|| view! { <ShellLayout><Outlet/></ShellLayout> }>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("status") view=StatusPage/>
+                    <Route path=path!("login") view=SignInPage/>
+                    <Route path=path!("signup") view=SignUpPage/>
+                    <Route path=path!("invite/:token") view=AcceptInvitationPage/>
+                    <Route path=path!("account") view=AccountPage/>
+                    <Route path=path!("admin") view=AdminPage/>
+                    <Route path=path!("t/:slug") view=TenantHome/>
+                    <Route path=path!("t/:slug/members") view=MembersPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,4 +1,13 @@
-//! `#[server]` functions, one file per area. Each is a public HTTP endpoint: it names its
-//! endpoint explicitly and stays a thin adapter over a backend service.
+//! `#[server]` functions, one file per area. Each is a public HTTP endpoint: the server's
+//! guard refuses anonymous calls to all but the public ones, and each function starts with
+//! a `guard` call that yields the caller or the tenant authorization it needs.
 
+pub mod account;
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod guard;
+pub mod invitations;
+pub mod members;
+pub mod session;
 pub mod system;
+pub mod tenants;

@@ -11,6 +11,9 @@ pub enum IconKind {
     Moon,
     Monitor,
     Compass,
+    Users,
+    User,
+    Shield,
 }
 
 impl IconKind {
@@ -23,6 +26,9 @@ impl IconKind {
             Self::Moon => "M20 14.5A8 8 0 0 1 9.5 4 8 8 0 1 0 20 14.5z",
             Self::Monitor => "M3 4h18v12H3zM8 20h8M12 16v4",
             Self::Compass => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM15.5 8.5l-2 5-5 2 2-5z",
+            Self::Users => "M16 20v-1.5a3.5 3.5 0 0 0-3.5-3.5h-5A3.5 3.5 0 0 0 4 18.5V20M10 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM20 20v-1.5a3.5 3.5 0 0 0-2.6-3.4M15.5 4.2a3.5 3.5 0 0 1 0 6.6",
+            Self::User => "M19 20v-1.5a4 4 0 0 0-4-4H9a4 4 0 0 0-4 4V20M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
+            Self::Shield => "M12 3l7 3v5c0 4.5-3 8.3-7 10-4-1.7-7-5.5-7-10V6z",
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Presentational components: props in, callbacks out, no server calls.
 
+pub mod current_user;
+pub mod form;
 pub mod icons;
 pub mod shell_layout;
 pub mod sidebar;
 pub mod theme;
 pub mod top_bar;
+pub mod user_menu;

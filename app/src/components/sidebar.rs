@@ -1,25 +1,52 @@
-//! The navigation sidebar. Links mark the current page with `aria-current`.
+//! The navigation sidebar: home, the current organisation's pages, the user's own pages.
+//! Links mark the current page with `aria-current`.
 
+use super::current_user::{tenant_slug_of, use_current_user};
 use super::icons::{Icon, IconKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 #[component]
 pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let location = use_location();
+    let slug = Memo::new(move |_| tenant_slug_of(&location.pathname.get()));
+    let user = use_current_user();
     view! {
-    <nav id="sidebar" class="sidebar" aria-label="Main">
-        <ul class="nav-list">
-            <NavItem href="/" label="Home" icon=IconKind::Home on_navigate/>
-            <NavItem href="/status" label="System status" icon=IconKind::Activity on_navigate/>
-        </ul>
-    </nav>
+        <nav id="sidebar" class="sidebar" aria-label="Main">
+            <ul class="nav-list">
+                <NavItem href="/".to_string() label="Home" icon=IconKind::Home on_navigate/>
+            </ul>
+            {move || slug.get().map(|slug| view! {
+                <p class="nav-heading">"Organisation"</p>
+                <ul class="nav-list">
+                    <NavItem href=format!("/t/{slug}") label="Overview" icon=IconKind::Compass on_navigate/>
+                    <NavItem href=format!("/t/{slug}/members") label="Members" icon=IconKind::Users on_navigate/>
+                </ul>
+            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|me| view! {
+                        <p class="nav-heading">"You"</p>
+                        <ul class="nav-list">
+                            <NavItem href="/account".to_string() label="Account" icon=IconKind::User on_navigate/>
+                            {me.is_super_admin.then(|| view! {
+                                <NavItem href="/admin".to_string() label="Platform admin" icon=IconKind::Shield on_navigate/>
+                            })}
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <ul class="nav-list nav-bottom">
+                <NavItem href="/status".to_string() label="System status" icon=IconKind::Activity on_navigate/>
+            </ul>
+        </nav>
     }
     .into_any()
 }
 
 #[component]
 fn NavItem(
-    href: &'static str,
+    href: String,
     label: &'static str,
     icon: IconKind,
     on_navigate: impl Fn() + Copy + Send + Sync + 'static,

@@ -1,41 +1,140 @@
-//! The landing page of the workspace.
+//! The start page: for visitors, what Parley is and how to get in; for signed-in users,
+//! their organisations (the last one opened first) and a form to create one.
 
-use crate::components::icons::{Icon, IconKind};
+use crate::api::tenants::CreateTenant;
+use crate::components::{
+    current_user::use_current_user,
+    form::{field_error, general_error, Field, Notice},
+    icons::{Icon, IconKind},
+};
+use crate::dto::account::MeDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let user = use_current_user();
     view! {
         <Title text=""/>
+        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                user.await.map(|me| match me {
+                    Some(me) => view! { <Workspaces me/> }.into_any(),
+                    None => view! { <Landing/> }.into_any(),
+                })
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn Landing() -> impl IntoView {
+    view! {
         <section class="page">
             <header class="page-header">
                 <h1>"Welcome to Parley"</h1>
                 <p class="lede">
                     "One workspace for your organisation's AI conversations, prompts and knowledge, "
-                    "with every tenant's data kept to itself."
+                    "with every organisation's data kept to itself."
                 </p>
             </header>
             <div class="card-grid">
                 <article class="card">
-                    <h2>"Your workspace is running"</h2>
-                    <p>
-                        "The server is up, the database is migrated and this page has been hydrated. "
-                        "Check the details on the status page."
-                    </p>
-                    <a class="button" href="/status">
-                        <Icon kind=IconKind::Activity/>
-                        "View system status"
-                    </a>
+                    <h2>"Sign in"</h2>
+                    <p>"Continue where you left off."</p>
+                    <a class="button" href="/login">"Sign in"</a>
                 </article>
                 <article class="card">
-                    <h2>"Made for many organisations"</h2>
-                    <p>
-                        "Each organisation gets its own members, roles, AI providers and history. "
-                        "Nothing is shared between them."
-                    </p>
+                    <h2>"New here?"</h2>
+                    <p>"Create an account, then start an organisation or accept an invitation."</p>
+                    <a class="button button-secondary" href="/signup">"Create an account"</a>
                 </article>
             </div>
         </section>
     }
+}
+
+#[component]
+fn Workspaces(me: MeDto) -> impl IntoView {
+    let create = ServerAction::<CreateTenant>::new();
+    let value = create.value();
+    // Open the new organisation as soon as it exists.
+    Effect::new(move |_| {
+        if let Some(Ok(tenant)) = value.get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/t/{}", tenant.slug), Default::default());
+        }
+    });
+    let mut tenants = me.tenants.clone();
+    if let Some(last) = &me.last_tenant {
+        tenants.sort_by_key(|t| &t.slug != last);
+    }
+    let last = me.last_tenant.clone();
+    let first_name = me
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(&me.name)
+        .to_string();
+    view! {
+        <section class="page">
+            <header class="page-header">
+                <h1>{format!("Hello, {first_name}")}</h1>
+                <p class="lede">"Choose an organisation to work in, or create a new one."</p>
+            </header>
+            <h2 class="section-title">"Your organisations"</h2>
+            {if tenants.is_empty() {
+                view! {
+                    <div class="card empty-card">
+                        <p>"You are not in any organisation yet. Create one below, or open an invitation link someone sent you."</p>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <ul class="tenant-list">
+                        {tenants.into_iter().map(|t| {
+                            let is_last = last.as_deref() == Some(t.slug.as_str());
+                            view! {
+                                <li>
+                                    <a class="card tenant-card" href=format!("/t/{}", t.slug)>
+                                        <span class="tenant-avatar" aria-hidden="true">{t.name.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                                        <span class="tenant-text">
+                                            <span class="tenant-name">{t.name.clone()}</span>
+                                            <span class="muted">{format!("{} · /t/{}", t.role.label(), t.slug)}</span>
+                                        </span>
+                                        {is_last.then(|| view! { <span class="badge">"Last opened"</span> })}
+                                        {t.suspended.then(|| view! { <span class="badge badge-danger">"Suspended"</span> })}
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <article class="card form-card">
+                <h2>"Create an organisation"</h2>
+                <p class="muted">"You will be its owner and can invite others."</p>
+                {move || general_error(value).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                <ActionForm action=create attr:class="stack">
+                    <Field label="Name" name="name" required=true maxlength=100 error=field_error(value, "name")/>
+                    <Field
+                        label="Address"
+                        name="slug"
+                        required=true
+                        minlength=3
+                        maxlength=40
+                        pattern="[a-z0-9][a-z0-9-]*[a-z0-9]"
+                        hint="Lower-case letters, digits and hyphens; used in links like /t/acme."
+                        error=field_error(value, "slug")
+                    />
+                    <button class="button" type="submit" disabled=move || create.pending().get()>
+                        <Icon kind=IconKind::Home/>
+                        {move || if create.pending().get() { "Creating…" } else { "Create organisation" }}
+                    </button>
+                </ActionForm>
+            </article>
+        </section>
+    }
+    .into_any()
 }

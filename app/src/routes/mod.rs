@@ -1,6 +1,12 @@
 //! Pages, one module per page or page group.
 
+pub mod account;
+pub mod admin;
+pub mod auth;
 pub mod error_page;
 pub mod home;
+pub mod invite;
+pub mod members;
 pub mod not_found;
 pub mod status;
+pub mod tenant;

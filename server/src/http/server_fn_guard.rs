@@ -18,7 +18,11 @@ pub const SERVER_FN_PREFIX: &str = "/api/";
 const REST_PREFIX: &str = "/api/v1/";
 
 /// Server functions anyone may call.
-pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/system/status"];
+pub const PUBLIC_SERVER_FNS: &[&str] = &[
+    "/api/system/status",
+    "/api/session/me",
+    "/api/invitations/preview",
+];
 
 pub fn is_server_fn_path(path: &str) -> bool {
     path.starts_with(SERVER_FN_PREFIX) && !path.starts_with(REST_PREFIX)

@@ -1,0 +1,68 @@
+//! The platform admin page (super-admins only; every call opens an audited `SystemCtx`).
+
+use crate::{
+    dto::account::{AdminTenantDto, AdminUserDto},
+    error::AppError,
+};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+async fn system(
+    purpose: &'static str,
+) -> Result<(super::guard::Call, crate::backend::authz::SystemCtx), AppError> {
+    let call = super::guard::signed_in().await?;
+    let sys = crate::backend::authz::SystemCtx::for_super_admin(
+        &call.state,
+        &call.caller,
+        purpose,
+        &call.meta.ip,
+    )
+    .await
+    .map_err(super::guard::fail)?;
+    Ok((call, sys))
+}
+
+#[server(endpoint = "admin/tenants")]
+pub async fn admin_tenants(query: String) -> Result<Vec<AdminTenantDto>, AppError> {
+    let (call, sys) = system("admin.list_tenants").await?;
+    crate::backend::services::platform_admin::tenants(&call.state, &sys, &query)
+        .await
+        .map_err(super::guard::fail)
+}
+
+#[server(endpoint = "admin/users")]
+pub async fn admin_users(query: String) -> Result<Vec<AdminUserDto>, AppError> {
+    let (call, sys) = system("admin.list_users").await?;
+    crate::backend::services::platform_admin::users(&call.state, &sys, &query)
+        .await
+        .map_err(super::guard::fail)
+}
+
+#[server(endpoint = "admin/tenants/suspend")]
+pub async fn set_tenant_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
+    let (call, sys) = system("admin.suspend_tenant").await?;
+    crate::backend::services::platform_admin::set_tenant_suspended(
+        &call.state,
+        &sys,
+        &slug,
+        suspended,
+        &call.meta,
+    )
+    .await
+    .map_err(super::guard::fail)
+}
+
+#[server(endpoint = "admin/users/disable")]
+pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppError> {
+    let (call, sys) = system("admin.disable_user").await?;
+    crate::backend::services::platform_admin::set_user_disabled(
+        &call.state,
+        &sys,
+        user_id,
+        disabled,
+        &call.meta,
+    )
+    .await
+    .map_err(super::guard::fail)
+}

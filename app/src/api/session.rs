@@ -1,0 +1,23 @@
+//! The signed-in user, for the shell (top bar, tenant picker).
+
+use crate::{dto::account::MeDto, error::AppError};
+use leptos::prelude::*;
+
+/// The current user and their tenants, or `None` when nobody is signed in. Public: the
+/// shell asks on every page.
+#[server(endpoint = "session/me")]
+pub async fn current_user() -> Result<Option<MeDto>, AppError> {
+    use crate::backend::{auth::caller::Caller, services::accounts, state::AppState};
+    let state = AppState::from_context()?;
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .map_err(|_| AppError::unauthenticated())?;
+    match Caller::from_headers(&state, &headers).await {
+        Ok(caller) => Ok(Some(
+            accounts::me(&state, &caller)
+                .await
+                .map_err(super::guard::fail)?,
+        )),
+        Err(_) => Ok(None),
+    }
+}

@@ -1,0 +1,25 @@
+//! Tenants: create, open (remembered for the picker).
+
+use crate::{dto::account::TenantDto, error::AppError};
+use leptos::prelude::*;
+
+#[server(endpoint = "tenants/create")]
+pub async fn create_tenant(slug: String, name: String) -> Result<TenantDto, AppError> {
+    let call = super::guard::signed_in().await?;
+    crate::backend::services::tenants::create(&call.state, &call.caller, &slug, &name, &call.meta)
+        .await
+        .map_err(super::guard::fail)
+}
+
+/// The tenant page's header; also remembers it as the user's current tenant.
+#[server(endpoint = "tenants/open")]
+pub async fn open_tenant(slug: String) -> Result<TenantDto, AppError> {
+    use crate::backend::{authz::grants::ViewTenant, services::tenants};
+    let (call, auth) = super::guard::in_tenant::<ViewTenant>(&slug).await?;
+    tenants::remember(&call.state, auth.ctx())
+        .await
+        .map_err(super::guard::fail)?;
+    tenants::get(&call.state, &auth)
+        .await
+        .map_err(super::guard::fail)
+}

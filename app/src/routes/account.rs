@@ -1,0 +1,550 @@
+//! The account page: display name, password, where one is signed in, personal API tokens.
+
+use crate::api::account::{
+    my_sessions, my_tokens, ChangePassword, CreateToken, RevokeToken, SignOutEverywhere,
+    UpdateProfile,
+};
+use crate::components::current_user::use_current_user;
+use crate::components::form::{Field, Notice};
+use crate::dto::account::{ApiTokenDto, SessionDto};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Asks before a destructive action; always yes where there is no browser.
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+/// The error of an action's last call about `field`, or with `None` about no one field.
+///
+/// The same rule as `components::form::{field_error, general_error}`, which take an
+/// `RwSignal`, whereas `ServerAction::value()` is a `MappedSignal` in Leptos 0.8.
+fn error_of<T: Clone + Send + Sync + 'static>(
+    result: MappedSignal<Option<Result<T, AppError>>>,
+    field: Option<&'static str>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || match result.get() {
+        Some(Err(e)) if e.field.as_deref() == field => Some(match field {
+            Some(_) => e.message,
+            None => e.to_string(),
+        }),
+        _ => None,
+    })
+}
+
+/// True once an action's last call succeeded and no new call is under way.
+fn succeeded<T: Clone + Send + Sync + 'static>(
+    result: MappedSignal<Option<Result<T, AppError>>>,
+    pending: Memo<bool>,
+) -> Signal<bool> {
+    Signal::derive(move || matches!(result.get(), Some(Ok(_))) && !pending.get())
+}
+
+/// A moment as people read it: `2025-03-14 09:26 UTC`.
+fn when(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A browser and system from a User-Agent header, e.g. "Firefox on Linux".
+fn short_agent(user_agent: &str) -> String {
+    fn lookup(ua: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
+        table
+            .iter()
+            .find(|(needle, _)| ua.contains(needle))
+            .map(|(_, name)| *name)
+    }
+    const BROWSERS: [(&str, &str); 9] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("FxiOS/", "Firefox"),
+        ("Firefox/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+        ("python-requests/", "Python requests"),
+    ];
+    const SYSTEMS: [(&str, &str); 8] = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("CrOS", "ChromeOS"),
+        ("Mac OS X", "macOS"),
+        ("Macintosh", "macOS"),
+        ("Linux", "Linux"),
+    ];
+    let ua = user_agent.trim();
+    if ua.is_empty() {
+        return "Unknown device".to_string();
+    }
+    match (lookup(ua, &BROWSERS), lookup(ua, &SYSTEMS)) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser.to_string(),
+        (None, Some(system)) => system.to_string(),
+        (None, None) if ua.chars().count() > 40 => {
+            format!("{}…", ua.chars().take(40).collect::<String>())
+        }
+        (None, None) => ua.to_string(),
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change_password = ServerAction::<ChangePassword>::new();
+    view! {
+        <Title text="Account"/>
+        <section class="page">
+            <header class="page-header">
+                <h1>"Your account"</h1>
+                <p class="lede">
+                    "Your name, your password, the devices you are signed in on and your API tokens."
+                </p>
+            </header>
+            <ProfileCard/>
+            <PasswordCard change=change_password/>
+            <SessionsCard refresh=change_password.version()/>
+            <TokensCard/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProfileCard() -> impl IntoView {
+    let save = ServerAction::<UpdateProfile>::new();
+    let result = save.value();
+    let user = use_current_user();
+    // The top bar shows the name too: reload the shared user once the new one is stored.
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(()))) {
+            user.refetch();
+        }
+    });
+    let problem = error_of(result, None);
+    let name_error = error_of(result, Some("name"));
+    let saving = save.pending();
+    let saved = succeeded(result, saving);
+
+    view! {
+        <section class="card" aria-labelledby="profile-title">
+            <h2 id="profile-title">"Profile"</h2>
+            <p>"The name other people see in your organisations."</p>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            {move || saved.get().then(|| view! { <Notice kind="success">"Saved."</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    user.await.map(|me| {
+                        let name = me.map(|m| m.name).unwrap_or_default();
+                        view! {
+                            <ActionForm action=save attr:class="stack form-narrow">
+                                <Field
+                                    label="Display name"
+                                    name="name"
+                                    autocomplete="name"
+                                    required=true
+                                    maxlength=100
+                                    value=name
+                                    error=name_error
+                                />
+                                <div>
+                                    <button class="button" type="submit" disabled=move || saving.get()>
+                                        {move || if saving.get() { "Saving…" } else { "Save" }}
+                                    </button>
+                                </div>
+                            </ActionForm>
+                        }
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn PasswordCard(change: ServerAction<ChangePassword>) -> impl IntoView {
+    let result = change.value();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // Passwords do not stay in the fields once they did their job.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(()))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    let problem = error_of(result, None);
+    let changing = change.pending();
+    let changed = succeeded(result, changing);
+
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">"Password"</h2>
+            <p>"Changing it signs you out on every other device."</p>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            {move || changed.get().then(|| view! {
+                <Notice kind="success">"Password changed. Your other sessions were signed out."</Notice>
+            })}
+            <ActionForm action=change node_ref=form attr:class="stack form-narrow">
+                <Field
+                    label="Current password"
+                    name="current_password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    error=error_of(result, Some("current_password"))
+                />
+                <Field
+                    label="New password"
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    minlength=8
+                    maxlength=128
+                    hint="At least 8 characters. Common passwords are refused."
+                    error=error_of(result, Some("new_password"))
+                />
+                <div>
+                    <button class="button" type="submit" disabled=move || changing.get()>
+                        {move || if changing.get() { "Changing…" } else { "Change password" }}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SessionsCard(
+    /// Changes when the list may have changed elsewhere (a password change ends other sessions).
+    #[prop(into)]
+    refresh: Signal<usize>,
+) -> impl IntoView {
+    let sign_out = ServerAction::<SignOutEverywhere>::new();
+    let result = sign_out.value();
+    let sessions = Resource::new(move || refresh.get(), |_| my_sessions());
+    // This session ended too: leave for the sign-in form with a full page load.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(()))) {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let problem = error_of(result, None);
+    let signing_out = sign_out.pending();
+
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <div class="card-header-row">
+                <div>
+                    <h2 id="sessions-title">"Sessions"</h2>
+                    <p>"The browsers and devices where you are signed in."</p>
+                </div>
+                <button
+                    class="button button-danger"
+                    type="button"
+                    disabled=move || signing_out.get()
+                    on:click=move |_| {
+                        if confirm("Sign out everywhere, this device included?") {
+                            sign_out.dispatch(SignOutEverywhere {});
+                        }
+                    }
+                >
+                    {move || if signing_out.get() { "Signing out…" } else { "Sign out everywhere" }}
+                </button>
+            </div>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading sessions…"</p> }>
+                {move || Suspend::new(async move {
+                    sessions.await.map(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="muted">"No active sessions."</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|s| view! { <SessionRow session=s/> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SessionRow(session: SessionDto) -> impl IntoView {
+    let device = short_agent(&session.user_agent);
+    let ip = if session.ip.is_empty() {
+        "Unknown".to_string()
+    } else {
+        session.ip.clone()
+    };
+    view! {
+        <li class="row">
+            <div class="row-main">
+                <span>
+                    <strong title=session.user_agent.clone()>{device}</strong>
+                    {session.current.then(|| view! { " " <span class="badge">"This device"</span> })}
+                </span>
+                <dl class="meta-list">
+                    <div>
+                        <dt>"IP address"</dt>
+                        <dd>{ip}</dd>
+                    </div>
+                    <div>
+                        <dt>"Last seen"</dt>
+                        <dd>
+                            <time datetime=session.last_seen_at.to_rfc3339()>{when(&session.last_seen_at)}</time>
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>"Signed in"</dt>
+                        <dd>
+                            <time datetime=session.created_at.to_rfc3339()>{when(&session.created_at)}</time>
+                        </dd>
+                    </div>
+                </dl>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn TokensCard() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| my_tokens(),
+    );
+    let created = create.value();
+    let creating = create.pending();
+    let form = NodeRef::<leptos::html::Form>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(created.get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    let create_problem = error_of(created, None);
+    let revoke_problem = error_of(revoke.value(), None);
+    let name_error = error_of(created, Some("name"));
+    // Written out rather than with `Field`: the profile form already has `field-name`.
+    let name_described = move || {
+        if name_error.get().is_some() {
+            "token-name-hint token-name-error"
+        } else {
+            "token-name-hint"
+        }
+    };
+
+    view! {
+        <section class="card" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">"API tokens"</h2>
+            <p>"Tokens let scripts and other programs use Parley as you. Treat them like passwords."</p>
+            {move || revoke_problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    tokens.await.map(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="muted">"No API tokens yet."</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|t| view! { <TokenRow token=t revoke/> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Transition>
+
+            <h3 class="subsection-title">"Create a token"</h3>
+            {move || create_problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <ActionForm action=create node_ref=form attr:class="stack form-narrow">
+                <div class="field">
+                    <label for="token-name">"Name"</label>
+                    <input
+                        id="token-name"
+                        name="name"
+                        type="text"
+                        autocomplete="off"
+                        required=true
+                        maxlength="100"
+                        aria-invalid=move || name_error.get().is_some().then_some("true")
+                        aria-describedby=name_described
+                    />
+                    <p class="field-hint" id="token-name-hint">"What it is for, e.g. “Deploy script”."</p>
+                    <p class="field-error" id="token-name-error" role="alert">{move || name_error.get()}</p>
+                </div>
+                <Field
+                    label="Organisation (optional)"
+                    name="tenant"
+                    autocomplete="off"
+                    hint="The slug of one organisation, to limit the token to it. Leave empty for all your organisations."
+                    error=error_of(created, Some("tenant"))
+                />
+                <Field
+                    label="Expires after, in days (optional)"
+                    name="expires_in_days"
+                    kind="number"
+                    autocomplete="off"
+                    hint="From 1 to 3650. Leave empty for a token that does not expire."
+                    error=error_of(created, Some("expires_in_days"))
+                />
+                <div>
+                    <button class="button" type="submit" disabled=move || creating.get()>
+                        {move || if creating.get() { "Creating…" } else { "Create token" }}
+                    </button>
+                </div>
+            </ActionForm>
+            {move || created.get().and_then(Result::ok).map(|t| view! {
+                <div class="secret-box" role="status">
+                    <p>
+                        <strong>{format!("Token “{}” created. ", t.name)}</strong>
+                        "Copy this token now: it will not be shown again."
+                    </p>
+                    <code class="secret">{t.token.clone()}</code>
+                    <div>
+                        <button class="button button-secondary button-small" type="button" on:click=move |_| create.clear()>
+                            "I have copied it"
+                        </button>
+                    </div>
+                </div>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TokenRow(token: ApiTokenDto, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    let id = token.id;
+    let busy = revoke.pending();
+    let question = format!(
+        "Revoke the token “{}”? Programs that use it stop working at once.",
+        token.name
+    );
+    let scope = token
+        .tenant
+        .clone()
+        .unwrap_or_else(|| "All organisations".to_string());
+    let expires = token
+        .expires_at
+        .as_ref()
+        .map(when)
+        .unwrap_or_else(|| "Never".to_string());
+    let last_used = token
+        .last_used_at
+        .as_ref()
+        .map(when)
+        .unwrap_or_else(|| "Never used".to_string());
+    view! {
+        <li class="row">
+            <div class="row-main">
+                <strong>{token.name.clone()}</strong>
+                <dl class="meta-list">
+                    <div>
+                        <dt>"Organisation"</dt>
+                        <dd>{scope}</dd>
+                    </div>
+                    <div>
+                        <dt>"Created"</dt>
+                        <dd>
+                            <time datetime=token.created_at.to_rfc3339()>{when(&token.created_at)}</time>
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>"Expires"</dt>
+                        <dd>{expires}</dd>
+                    </div>
+                    <div>
+                        <dt>"Last used"</dt>
+                        <dd>{last_used}</dd>
+                    </div>
+                </dl>
+            </div>
+            <button
+                class="button button-danger button-small"
+                type="button"
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    if confirm(&question) {
+                        revoke.dispatch(RevokeToken { id });
+                    }
+                }
+            >
+                "Revoke"
+                <span class="visually-hidden">{format!(" {}", token.name)}</span>
+            </button>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{short_agent, when};
+    use chrono::TimeZone;
+
+    #[test]
+    fn user_agents_read_as_browser_and_system() {
+        assert_eq!(
+            short_agent("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+            "Firefox on Linux"
+        );
+        assert_eq!(
+            short_agent(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0"
+            ),
+            "Edge on Windows"
+        );
+        assert_eq!(
+            short_agent(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+                 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari on iOS"
+        );
+        assert_eq!(
+            short_agent(
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/126.0.0.0 Mobile Safari/537.36"
+            ),
+            "Chrome on Android"
+        );
+        assert_eq!(short_agent("curl/8.5.0"), "curl");
+        assert_eq!(short_agent(""), "Unknown device");
+        assert_eq!(short_agent("a".repeat(60).as_str()).chars().count(), 41);
+    }
+
+    #[test]
+    fn moments_are_minutes_in_utc() {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2025, 3, 14, 9, 26, 53)
+            .single();
+        assert_eq!(
+            at.map(|t| when(&t)).as_deref(),
+            Some("2025-03-14 09:26 UTC")
+        );
+    }
+}

@@ -1,0 +1,346 @@
+//! The platform admin page (super-admins): every organisation and every account on the
+//! server, with suspend / reactivate and disable / enable. Each list and each change is
+//! audited on the server; anyone else gets the server's refusal through the error boundary.
+
+use crate::api::admin::{admin_tenants, admin_users, SetTenantSuspended, SetUserDisabled};
+use crate::components::form::Notice;
+use crate::dto::account::{AdminTenantDto, AdminUserDto};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::time::Duration;
+
+/// How many rows the server returns at most (`platform_admin::PAGE`).
+const SERVER_PAGE: usize = 200;
+
+/// How long typing must pause before a search goes out: every search is an audited call.
+const SEARCH_DELAY: Duration = Duration::from_millis(250);
+
+/// Asks before a destructive action; always yes where there is no browser.
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+/// The error of an action's last call, as a sentence (`components::form::general_error`
+/// takes an `RwSignal`, whereas `ServerAction::value()` is a `MappedSignal` in Leptos 0.8).
+fn failure<T: Clone + Send + Sync + 'static>(
+    result: MappedSignal<Option<Result<T, AppError>>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || match result.get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    })
+}
+
+/// A day as people read it: `2025-03-14`.
+fn day(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+/// What to say when a search finds nothing.
+fn nothing_found(what: &str, query: &str) -> String {
+    match query.trim() {
+        "" => format!("No {what} yet."),
+        q => format!("No {what} match “{q}”."),
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text="Platform admin"/>
+        <section class="page">
+            <header class="page-header">
+                <h1>"Platform admin"</h1>
+                <p class="lede">
+                    "Every organisation and every account on this server. What you look at and what you change here is recorded in the audit log."
+                </p>
+            </header>
+            <Organisations/>
+            <Users/>
+        </section>
+    }
+    .into_any()
+}
+
+/// A labelled search field that sets `query` once typing pauses.
+#[component]
+fn SearchBox(
+    id: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    query: RwSignal<String>,
+) -> impl IntoView {
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    view! {
+        <div class="field search-field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="search"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(pending) = timer.get_value() {
+                        pending.clear();
+                    }
+                    timer.set_value(set_timeout_with_handle(move || query.set(value), SEARCH_DELAY).ok());
+                }
+            />
+        </div>
+    }
+}
+
+/// Says so when the server's page limit cut the list short.
+#[component]
+fn CutShort(shown: usize) -> impl IntoView {
+    (shown >= SERVER_PAGE).then(|| {
+        view! {
+            <p class="muted table-note">
+                {format!("Showing the first {SERVER_PAGE}. Narrow the search to find others.")}
+            </p>
+        }
+    })
+}
+
+#[component]
+fn Organisations() -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let toggle = ServerAction::<SetTenantSuspended>::new();
+    let tenants = Resource::new(
+        move || (query.get(), toggle.version().get()),
+        |(query, _)| admin_tenants(query),
+    );
+    let problem = failure(toggle.value());
+
+    view! {
+        <section class="page-section" aria-labelledby="organisations-title">
+            <h2 id="organisations-title" class="section-title">"Organisations"</h2>
+            <SearchBox id="organisation-search" label="Search organisations" placeholder="Name or slug" query/>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading organisations…"</p> }>
+                {move || Suspend::new(async move {
+                    tenants.await.map(|list| {
+                        if list.is_empty() {
+                            let message = nothing_found("organisations", &query.get_untracked());
+                            return view! { <p class="card empty-card" role="status">{message}</p> }.into_any();
+                        }
+                        let shown = list.len();
+                        view! {
+                            <TenantTable tenants=list toggle/>
+                            <CutShort shown/>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TenantTable(
+    tenants: Vec<AdminTenantDto>,
+    toggle: ServerAction<SetTenantSuspended>,
+) -> impl IntoView {
+    view! {
+        <div class="card table-card">
+            <table class="table">
+                <caption class="visually-hidden">"Organisations"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Slug"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tenants.into_iter().map(|t| view! { <TenantRow tenant=t toggle/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TenantRow(tenant: AdminTenantDto, toggle: ServerAction<SetTenantSuspended>) -> impl IntoView {
+    let suspended = tenant.status == "suspended";
+    let status = match tenant.status.as_str() {
+        "active" => view! { <span class="badge">"Active"</span> }.into_any(),
+        "suspended" => view! { <span class="badge badge-danger">"Suspended"</span> }.into_any(),
+        other => view! { <span class="badge">{other.to_string()}</span> }.into_any(),
+    };
+    let slug = tenant.slug.clone();
+    let question = format!(
+        "Suspend “{}”? Its members can still read but can no longer change anything until you reactivate it.",
+        tenant.name
+    );
+    let created = tenant.created_at;
+    let busy = toggle.pending();
+    let button_class = if suspended {
+        "button button-secondary button-small"
+    } else {
+        "button button-danger button-small"
+    };
+    view! {
+        <tr>
+            <td>{tenant.name.clone()}</td>
+            <td><code>{tenant.slug.clone()}</code></td>
+            <td>{status}</td>
+            <td><time datetime=created.to_rfc3339()>{day(&created)}</time></td>
+            <td class="actions">
+                <button
+                    type="button"
+                    class=button_class
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        if suspended || confirm(&question) {
+                            toggle.dispatch(SetTenantSuspended { slug: slug.clone(), suspended: !suspended });
+                        }
+                    }
+                >
+                    {if suspended { "Reactivate" } else { "Suspend" }}
+                    <span class="visually-hidden">{format!(" {}", tenant.name)}</span>
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Users() -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let toggle = ServerAction::<SetUserDisabled>::new();
+    let users = Resource::new(
+        move || (query.get(), toggle.version().get()),
+        |(query, _)| admin_users(query),
+    );
+    let problem = failure(toggle.value());
+
+    view! {
+        <section class="page-section" aria-labelledby="users-title">
+            <h2 id="users-title" class="section-title">"Users"</h2>
+            <SearchBox id="user-search" label="Search users" placeholder="Name or e-mail" query/>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading users…"</p> }>
+                {move || Suspend::new(async move {
+                    users.await.map(|list| {
+                        if list.is_empty() {
+                            let message = nothing_found("users", &query.get_untracked());
+                            return view! { <p class="card empty-card" role="status">{message}</p> }.into_any();
+                        }
+                        let shown = list.len();
+                        view! {
+                            <UserTable users=list toggle/>
+                            <CutShort shown/>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserTable(users: Vec<AdminUserDto>, toggle: ServerAction<SetUserDisabled>) -> impl IntoView {
+    view! {
+        <div class="card table-card">
+            <table class="table">
+                <caption class="visually-hidden">"Users"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"E-mail"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Joined"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {users.into_iter().map(|u| view! { <UserRow user=u toggle/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserRow(user: AdminUserDto, toggle: ServerAction<SetUserDisabled>) -> impl IntoView {
+    let disabled = user.disabled;
+    let user_id = user.id;
+    let question = format!(
+        "Disable {}? They are signed out everywhere and cannot sign in until you enable the account again.",
+        user.email
+    );
+    let created = user.created_at;
+    let busy = toggle.pending();
+    let button_class = if disabled {
+        "button button-secondary button-small"
+    } else {
+        "button button-danger button-small"
+    };
+    view! {
+        <tr>
+            <td>
+                {user.name.clone()}
+                {user.is_super_admin.then(|| view! { " " <span class="badge">"Super-admin"</span> })}
+            </td>
+            <td>{user.email.clone()}</td>
+            <td>
+                {if disabled {
+                    view! { <span class="badge badge-danger">"Disabled"</span> }.into_any()
+                } else {
+                    view! { <span class="badge">"Active"</span> }.into_any()
+                }}
+            </td>
+            <td><time datetime=created.to_rfc3339()>{day(&created)}</time></td>
+            <td class="actions">
+                <button
+                    type="button"
+                    class=button_class
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        if disabled || confirm(&question) {
+                            toggle.dispatch(SetUserDisabled { user_id, disabled: !disabled });
+                        }
+                    }
+                >
+                    {if disabled { "Enable" } else { "Disable" }}
+                    <span class="visually-hidden">{format!(" {}", user.email)}</span>
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nothing_found;
+
+    #[test]
+    fn empty_lists_say_why() {
+        assert_eq!(
+            nothing_found("organisations", "  "),
+            "No organisations yet."
+        );
+        assert_eq!(nothing_found("users", " ada "), "No users match “ada”.");
+    }
+}

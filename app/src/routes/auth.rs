@@ -1,0 +1,142 @@
+//! Sign in and sign up. Both are plain HTML forms posted to the server (`/auth/login`,
+//! `/auth/register`), so they work before or without JavaScript; errors come back as a code
+//! in the URL and are shown here as a sentence.
+
+use crate::components::form::{Field, Notice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn sign_in_message(code: &str, retry_after: Option<String>) -> String {
+    match code {
+        "invalid_credentials" => "The e-mail address or password is not right.".into(),
+        "rate_limited" => format!(
+            "Too many attempts. Wait {} seconds, then try again.",
+            retry_after.unwrap_or_else(|| "a few".into())
+        ),
+        "account_disabled" => "This account has been disabled. Contact your administrator.".into(),
+        "forbidden" => {
+            "The form was sent from another site and refused. Try again from this page.".into()
+        }
+        _ => "Signing in did not work. Please try again.".into(),
+    }
+}
+
+fn sign_up_message(code: &str, field: Option<&str>) -> (Option<&'static str>, String) {
+    match (code, field) {
+        ("validation", Some("email")) => (Some("email"), "Enter a valid e-mail address, like name@example.com.".into()),
+        ("validation", Some("name")) => (Some("name"), "Enter your name (up to 100 characters).".into()),
+        ("validation", Some("password")) => (
+            Some("password"),
+            "Use 8 to 128 characters, and not one of the most common passwords.".into(),
+        ),
+        ("conflict", _) => (None, "An account with this e-mail address already exists. Sign in instead.".into()),
+        ("signup_closed", _) => (
+            None,
+            "Sign-up needs an invitation on this server. Ask an administrator for an invitation link.".into(),
+        ),
+        ("rate_limited", _) => (None, "Too many attempts. Wait a moment, then try again.".into()),
+        _ => (None, "Creating the account did not work. Please try again.".into()),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || {
+        let q = query.read();
+        q.get("error")
+            .map(|code| sign_in_message(&code, q.get("retry_after")))
+    };
+    let next = move || query.read().get("next").unwrap_or_default();
+    let signup_href = move || {
+        let next = next();
+        match next.strip_prefix("/invite/") {
+            Some(token) => format!("/signup?invitation={token}"),
+            None => "/signup".to_string(),
+        }
+    };
+    view! {
+        <Title text="Sign in"/>
+        <section class="auth-page">
+            <div class="card auth-card">
+                <h1>"Sign in to Parley"</h1>
+                {move || error().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                <form method="post" action="/auth/login" class="stack">
+                    <input type="hidden" name="next" value=next/>
+                    <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true/>
+                    <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
+                    <button class="button button-wide" type="submit">"Sign in"</button>
+                </form>
+                <p class="muted auth-switch">"New to Parley? " <a href=signup_href>"Create an account"</a></p>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let query = use_query_map();
+    let invitation = move || query.read().get("invitation").unwrap_or_default();
+    let problem = move || {
+        let q = query.read();
+        q.get("error")
+            .map(|code| sign_up_message(&code, q.get("field").as_deref()))
+    };
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || problem().and_then(|(f, msg)| (f == Some(field)).then_some(msg)))
+    };
+    let general = move || problem().and_then(|(f, msg)| f.is_none().then_some(msg));
+    let signin_href = move || match invitation() {
+        t if t.is_empty() => "/login".to_string(),
+        t => format!("/login?next=/invite/{t}"),
+    };
+    view! {
+        <Title text="Create an account"/>
+        <section class="auth-page">
+            <div class="card auth-card">
+                <h1>"Create your Parley account"</h1>
+                {move || (!invitation().is_empty()).then(|| view! {
+                    <Notice kind="info">"You will join the organisation that invited you once your account exists."</Notice>
+                })}
+                {move || general().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                <form method="post" action="/auth/register" class="stack">
+                    <input type="hidden" name="invitation" value=invitation/>
+                    <Field label="Your name" name="name" autocomplete="name" required=true maxlength=100 error=field_error("name")/>
+                    <Field label="E-mail" name="email" kind="email" autocomplete="email" required=true error=field_error("email")/>
+                    <Field
+                        label="Password"
+                        name="password"
+                        kind="password"
+                        autocomplete="new-password"
+                        required=true
+                        minlength=8
+                        maxlength=128
+                        hint="At least 8 characters. Common passwords are refused."
+                        error=field_error("password")
+                    />
+                    <button class="button button-wide" type="submit">"Create account"</button>
+                </form>
+                <p class="muted auth-switch">"Already have an account? " <a href=signin_href>"Sign in"</a></p>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_reads_as_a_sentence() {
+        assert!(sign_in_message("rate_limited", Some("12".into())).contains("12 seconds"));
+        assert!(sign_in_message("anything", None).ends_with('.'));
+        assert_eq!(
+            sign_up_message("validation", Some("password")).0,
+            Some("password")
+        );
+        assert_eq!(sign_up_message("conflict", None).0, None);
+    }
+}

@@ -1,0 +1,251 @@
+//! Members and invitations of an organisation. Everyone sees the list; admins change
+//! roles, remove people and create invitation links; only owners touch owners.
+
+use super::tenant::use_slug;
+use crate::api::members::{
+    list_members, pending_invitations, ChangeMemberRole, CreateInvitation, RemoveMember,
+    RevokeInvitation,
+};
+use crate::api::tenants::open_tenant;
+use crate::components::form::{general_error, Field, Notice};
+use crate::dto::account::MemberDto;
+use crate::roles::{Permission, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Asks before a destructive action; always yes where there is no browser.
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let slug = use_slug();
+    let change = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let invite = ServerAction::<CreateInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let tenant = Resource::new(move || slug.get(), open_tenant);
+    let members = Resource::new(
+        move || (slug.get(), change.version().get(), remove.version().get()),
+        |(slug, _, _)| list_members(slug),
+    );
+    let problem = Signal::derive(move || {
+        general_error(change.value())
+            .get()
+            .or_else(|| general_error(remove.value()).get())
+    });
+
+    view! {
+        <Title text="Members"/>
+        <section class="page">
+            <header class="page-header">
+                <p class="eyebrow">
+                    <a href=move || format!("/t/{}", slug.get())>"Organisation"</a>
+                </p>
+                <h1>"Members"</h1>
+                <p class="lede">"Who is in this organisation, and what each person may do."</p>
+            </header>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading members…"</p> }>
+                {move || Suspend::new(async move {
+                    let me = tenant.await?;
+                    let list = members.await?;
+                    Ok::<_, crate::error::AppError>(view! {
+                        <MemberTable members=list my_role=me.role slug=me.slug.clone() change remove/>
+                        {me.role.can(Permission::ManageInvitations).then(|| view! {
+                            <Invitations slug=me.slug.clone() my_role=me.role invite revoke/>
+                        })}
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberTable(
+    members: Vec<MemberDto>,
+    my_role: Role,
+    slug: String,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let manage = my_role.can(Permission::ManageMembers);
+    view! {
+        <div class="card table-card">
+            <table class="table">
+                <caption class="visually-hidden">"Members"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"E-mail"</th>
+                        <th scope="col">"Role"</th>
+                        {manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {members.into_iter().map(|m| {
+                        let may_touch = manage && (m.role != Role::Owner || my_role.can(Permission::ManageOwners));
+                        let choices: Vec<Role> = Role::ALL
+                            .into_iter()
+                            .filter(|r| *r != Role::Owner || my_role.can(Permission::ManageOwners))
+                            .collect();
+                        let (slug_a, slug_b) = (slug.clone(), slug.clone());
+                        let user_id = m.user_id;
+                        let name = m.name.clone();
+                        view! {
+                            <tr>
+                                <td>{m.name.clone()}</td>
+                                <td>{m.email.clone()}</td>
+                                <td>
+                                    {if may_touch {
+                                        view! {
+                                            <label class="visually-hidden" for=format!("role-{user_id}")>{format!("Role of {}", m.name)}</label>
+                                            <select
+                                                id=format!("role-{user_id}")
+                                                class="select"
+                                                on:change=move |ev| {
+                                                    if let Some(role) = Role::parse(&event_target_value(&ev)) {
+                                                        change.dispatch(ChangeMemberRole { slug: slug_a.clone(), user_id, role });
+                                                    }
+                                                }
+                                            >
+                                                {choices.into_iter().map(|r| view! {
+                                                    <option value=r.as_str() selected=r == m.role>{r.label()}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        }.into_any()
+                                    } else {
+                                        view! { <span class="badge">{m.role.label()}</span> }.into_any()
+                                    }}
+                                </td>
+                                {manage.then(|| view! {
+                                    <td class="actions">
+                                        {may_touch.then(|| view! {
+                                            <button
+                                                type="button"
+                                                class="button button-danger button-small"
+                                                on:click=move |_| {
+                                                    if confirm(&format!("Remove {name} from this organisation?")) {
+                                                        remove.dispatch(RemoveMember { slug: slug_b.clone(), user_id });
+                                                    }
+                                                }
+                                            >
+                                                "Remove"
+                                            </button>
+                                        })}
+                                    </td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Invitations(
+    slug: String,
+    my_role: Role,
+    invite: ServerAction<CreateInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let pending = Resource::new(
+        {
+            let slug = slug.clone();
+            move || (slug.clone(), invite.version().get(), revoke.version().get())
+        },
+        |(slug, _, _)| pending_invitations(slug),
+    );
+    let created = invite.value();
+    let roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::Owner || my_role.can(Permission::ManageOwners))
+        .collect();
+    let slug_for_form = slug.clone();
+    view! {
+        <article class="card form-card">
+            <h2>"Invite someone"</h2>
+            <p class="muted">"Create a link and send it to them. It works once and expires in 7 days."</p>
+            {move || general_error(created).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <ActionForm action=invite attr:class="stack">
+                <input type="hidden" name="slug" value=slug_for_form/>
+                <div class="field">
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role" class="select">
+                        {roles.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=r == Role::Member>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field label="E-mail (optional)" name="email" kind="email" hint="Only this address can use the link when set."/>
+                <button class="button" type="submit" disabled=move || invite.pending().get()>
+                    {move || if invite.pending().get() { "Creating…" } else { "Create invitation link" }}
+                </button>
+            </ActionForm>
+            {move || created.get().and_then(Result::ok).map(|inv| view! {
+                <div class="secret-box" role="status">
+                    <label for="invite-link">{format!("Invitation link for a new {}", inv.role.label().to_lowercase())}</label>
+                    <input id="invite-link" class="secret" readonly value=inv.url.clone()/>
+                    <p class="muted">"Copy it now: for your security it is not shown again."</p>
+                </div>
+            })}
+        </article>
+        <article class="card">
+            <h2>"Pending invitations"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        pending.await.map(|list| {
+                            if list.is_empty() {
+                                return view! { <p class="muted">"No pending invitations."</p> }.into_any();
+                            }
+                            view! {
+                                <ul class="plain-list">
+                                    {list.into_iter().map(|inv| {
+                                        let slug = slug.clone();
+                                        view! {
+                                            <li class="row">
+                                                <span>
+                                                    <strong>{inv.role.label()}</strong>
+                                                    {inv.email.clone().map(|e| format!(" · {e}"))}
+                                                    <span class="muted">{format!(" · expires {}", inv.expires_at.format("%Y-%m-%d"))}</span>
+                                                </span>
+                                                <button
+                                                    type="button"
+                                                    class="button button-secondary button-small"
+                                                    on:click=move |_| {
+                                                        if confirm("Revoke this invitation? The link stops working.") {
+                                                            revoke.dispatch(RevokeInvitation { slug: slug.clone(), id: inv.id });
+                                                        }
+                                                    }
+                                                >
+                                                    "Revoke"
+                                                </button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        })
+                    })
+                }}
+            </Transition>
+        </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,66 @@
+//! An organisation's start page.
+
+use crate::api::tenants::open_tenant;
+use crate::components::form::Notice;
+use crate::roles::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The `slug` of the current `/t/{slug}/…` route.
+pub fn use_slug() -> Signal<String> {
+    let params = use_params_map();
+    Signal::derive(move || params.read().get("slug").unwrap_or_default())
+}
+
+#[component]
+pub fn TenantHome() -> impl IntoView {
+    let slug = use_slug();
+    let tenant = Resource::new(move || slug.get(), open_tenant);
+    view! {
+        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                tenant.await.map(|t| {
+                    let members_href = format!("/t/{}/members", t.slug);
+                    let can_invite = t.role.can(Permission::ManageInvitations);
+                    view! {
+                        <Title text=t.name.clone()/>
+                        <section class="page">
+                            <header class="page-header">
+                                <p class="eyebrow">"Organisation"</p>
+                                <h1>{t.name.clone()}</h1>
+                                <p class="lede">{format!("You are {} here.", with_article(t.role.label()))}</p>
+                            </header>
+                            {(t.status == "suspended").then(|| view! {
+                                <Notice kind="error">
+                                    "This organisation is suspended, so it is read-only. Contact the platform administrator."
+                                </Notice>
+                            })}
+                            <div class="card-grid">
+                                <article class="card">
+                                    <h2>"Members"</h2>
+                                    <p>{if can_invite { "See who is here, change roles and invite people." } else { "See who is in this organisation." }}</p>
+                                    <a class="button" href=members_href>"Open members"</a>
+                                </article>
+                                <article class="card">
+                                    <h2>"AI chat"</h2>
+                                    <p>"Chats, prompts and knowledge for this organisation arrive here next."</p>
+                                </article>
+                            </div>
+                        </section>
+                    }
+                })
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+fn with_article(role: &str) -> String {
+    let article = if role.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {}", role.to_lowercase())
+}
