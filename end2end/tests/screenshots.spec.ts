@@ -1,15 +1,30 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type BrowserContext } from '@playwright/test';
 import { openHydrated } from './support';
 
 // Pictures of every page in light and dark, for people to look at (end2end/screenshots/).
-const pages = [
+const PASSWORD = 'violet kettle drums 42';
+
+async function signedIn(context: BrowserContext, email: string, password = PASSWORD, name = 'Sam Screenshot') {
+  await context.request.post('/api/v1/auth/register', { data: { email, password, name } });
+  const r = await context.request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(r.ok()).toBeTruthy();
+}
+
+/** A same-origin API call with the context's session cookie (CSRF needs the Origin). */
+function post(context: BrowserContext, baseURL: string | undefined, path: string, data: object) {
+  return context.request.post(path, { data, headers: { origin: baseURL ?? '' } });
+}
+
+const publicPages = [
   { name: 'home', path: '/', heading: 'Welcome to Parley' },
   { name: 'status', path: '/status', heading: 'System status' },
   { name: 'not-found', path: '/missing', heading: 'Page not found' },
+  { name: 'sign-in', path: '/login', heading: 'Sign in to Parley' },
+  { name: 'sign-up', path: '/signup', heading: 'Create your Parley account' },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
-  for (const p of pages) {
+  for (const p of publicPages) {
     test(`screenshot ${p.name} ${scheme}`, async ({ page }, info) => {
       await page.emulateMedia({ colorScheme: scheme });
       await openHydrated(page, p.path);
@@ -17,4 +32,38 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `screenshots/${p.name}-${info.project.name}-${scheme}.png`, fullPage: true });
     });
   }
+
+  test(`screenshot signed-in pages ${scheme}`, async ({ page, context, baseURL }, info) => {
+    test.setTimeout(60_000);
+    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    await signedIn(context, `sam-${run}@example.com`);
+    const slug = `shots-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+    const created = await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Northwind Labs' });
+    expect(created.status()).toBe(201);
+    const invite = await post(context, baseURL, `/api/v1/tenants/${slug}/invitations`, { role: 'member', email: 'new.hire@example.com' });
+    const token = (await invite.json()).token as string;
+    await post(context, baseURL, '/api/v1/me/tokens', { name: 'Reporting script', tenant: slug, expires_in_days: 90 });
+    await page.emulateMedia({ colorScheme: scheme });
+    const shots: [string, string, string][] = [
+      ['workspaces', '/', 'Hello, Sam'],
+      ['tenant', `/t/${slug}`, 'Northwind Labs'],
+      ['members', `/t/${slug}/members`, 'Members'],
+      ['account', '/account', 'Your account'],
+      ['invitation', `/invite/${token}`, 'Join Northwind Labs'],
+    ];
+    for (const [name, path, heading] of shots) {
+      await openHydrated(page, path);
+      await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();
+      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+    }
+  });
+
+  test(`screenshot platform admin ${scheme}`, async ({ page, context }, info) => {
+    await signedIn(context, 'admin@parley.test', 'e2e-admin-password');
+    await page.emulateMedia({ colorScheme: scheme });
+    await openHydrated(page, '/admin');
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'admin@parley.test', exact: true })).toBeVisible();
+    await page.screenshot({ path: `screenshots/admin-${info.project.name}-${scheme}.png`, fullPage: true });
+  });
 }

@@ -23,6 +23,7 @@ pub fn TopBar(on_toggle_sidebar: impl Fn() + Send + Sync + 'static) -> impl Into
         </a>
         <div class="top-bar-actions">
             <ThemeToggle/>
+            <super::user_menu::UserMenu/>
         </div>
     </header>
     }
