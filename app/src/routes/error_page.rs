@@ -22,7 +22,7 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
     });
     let signed_out = move || {
         let wanted = AppError::unauthenticated().message;
-        messages.get().iter().any(|m| *m == wanted)
+        messages.get().contains(&wanted)
     };
     let location = use_location();
     let sign_in_href = move || format!("/login?next={}", location.pathname.get());

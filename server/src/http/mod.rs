@@ -100,6 +100,11 @@ pub fn build_router_with(
             AppState,
             _,
         >(provide_state, app::shell))
+        // Sign-in is the default for every server function (see server_fn_guard).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            server_fn_guard::require_caller,
+        ))
         .with_state(state);
 
     let request_id = http::HeaderName::from_static("x-request-id");
