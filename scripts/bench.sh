@@ -7,7 +7,7 @@ source scripts/env.sh
 
 bash scripts/setup.sh
 step "building the release (precompressed assets)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo build --release --locked -p parley-bench
 bin="$CARGO_TARGET_DIR/release/parley"
 

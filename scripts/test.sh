@@ -37,7 +37,7 @@ run "clippy (server, all targets)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo clippy --all-targets --locked -- -D warnings
 run "clippy (browser bundle)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
-run "build (cargo leptos, debug)" cargo leptos build
+run "build (cargo leptos, debug)" cargo leptos build --split
 run "unit and integration tests (SQLite + PostgreSQL)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo test --locked --workspace --exclude frontend -- --color=never
 if [ $failed -eq 0 ]; then

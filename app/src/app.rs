@@ -2,21 +2,18 @@
 
 use crate::components::{shell_layout::ShellLayout, theme::Theme};
 use crate::routes::{
-    account::AccountPage,
-    admin::AdminPage,
-    auth::{SignInPage, SignUpPage},
     home::HomePage,
-    invite::AcceptInvitationPage,
-    members::MembersPage,
+    lazy::{
+        AccountRoute, AdminRoute, InvitationRoute, MembersRoute, SignInRoute, SignUpRoute,
+        StatusRoute, TenantRoute,
+    },
     not_found::NotFound,
-    status::StatusPage,
-    tenant::TenantHome,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 /// The full HTML document, rendered on the server only.
@@ -48,7 +45,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::theme::provide_theme();
     crate::components::current_user::provide_current_user();
-    mark_hydrated();
 
     view! {
         <Title formatter=|page: String| {
@@ -58,23 +54,24 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <ShellLayout><NotFound/></ShellLayout> }>
                 <ParentRoute path=path!("") view=|| view! { <ShellLayout><Outlet/></ShellLayout> }>
                     <Route path=path!("") view=HomePage/>
-                    <Route path=path!("status") view=StatusPage/>
-                    <Route path=path!("login") view=SignInPage/>
-                    <Route path=path!("signup") view=SignUpPage/>
-                    <Route path=path!("invite/:token") view=AcceptInvitationPage/>
-                    <Route path=path!("account") view=AccountPage/>
-                    <Route path=path!("admin") view=AdminPage/>
-                    <Route path=path!("t/:slug") view=TenantHome/>
-                    <Route path=path!("t/:slug/members") view=MembersPage/>
+                    <Route path=path!("status") view={Lazy::<StatusRoute>::new()}/>
+                    <Route path=path!("login") view={Lazy::<SignInRoute>::new()}/>
+                    <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()}/>
+                    <Route path=path!("invite/:token") view={Lazy::<InvitationRoute>::new()}/>
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=path!("admin") view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=path!("t/:slug") view={Lazy::<TenantRoute>::new()}/>
+                    <Route path=path!("t/:slug/members") view={Lazy::<MembersRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// Sets `data-hydrated` on `<body>` once hydration ran, so browser tests know the page is
-/// live, and a `parley-hydrated` performance mark for the first-load benchmark.
-fn mark_hydrated() {
+/// Sets `data-hydrated` on `<body>` once the page's own code has hydrated (pages call it;
+/// with lazy-loaded pages the shell is live before the page is), so browser tests know the
+/// page is interactive, and a `parley-hydrated` performance mark for the first-load bench.
+pub fn mark_hydrated() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {

@@ -12,4 +12,4 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-pub use app::{shell, App};
+pub use app::{mark_hydrated, shell, App};

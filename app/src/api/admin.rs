@@ -66,3 +66,14 @@ pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppE
     .await
     .map_err(super::guard::fail)
 }
+
+/// A new one-time password for a user (shown once); the user is signed out everywhere.
+#[server(endpoint = "admin/users/reset-password")]
+pub async fn reset_user_password(user_id: Uuid) -> Result<String, AppError> {
+    use secrecy::ExposeSecret;
+    let (call, sys) = system("admin.reset_password").await?;
+    crate::backend::services::platform_admin::reset_password(&call.state, &sys, user_id, &call.meta)
+        .await
+        .map(|p| p.expose_secret().to_string())
+        .map_err(super::guard::fail)
+}

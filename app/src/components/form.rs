@@ -87,3 +87,17 @@ where
         _ => None,
     })
 }
+
+/// Asks before a destructive action. Without a browser (server rendering) there is nobody
+/// to ask, and nothing to destroy: yes.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}

@@ -5,42 +5,12 @@ use crate::api::account::{
     UpdateProfile,
 };
 use crate::components::current_user::use_current_user;
-use crate::components::form::{Field, Notice};
+use crate::components::form::{confirm, field_error, general_error, Field, Notice};
 use crate::dto::account::{ApiTokenDto, SessionDto};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Asks before a destructive action; always yes where there is no browser.
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
-}
-
-/// The error of an action's last call about `field`, or with `None` about no one field.
-///
-/// The same rule as `components::form::{field_error, general_error}`, which take an
-/// `RwSignal`, whereas `ServerAction::value()` is a `MappedSignal` in Leptos 0.8.
-fn error_of<T: Clone + Send + Sync + 'static>(
-    result: MappedSignal<Option<Result<T, AppError>>>,
-    field: Option<&'static str>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || match result.get() {
-        Some(Err(e)) if e.field.as_deref() == field => Some(match field {
-            Some(_) => e.message,
-            None => e.to_string(),
-        }),
-        _ => None,
-    })
-}
 
 /// True once an action's last call succeeded and no new call is under way.
 fn succeeded<T: Clone + Send + Sync + 'static>(
@@ -131,8 +101,8 @@ fn ProfileCard() -> impl IntoView {
             user.refetch();
         }
     });
-    let problem = error_of(result, None);
-    let name_error = error_of(result, Some("name"));
+    let problem = general_error(result);
+    let name_error = field_error(result, "name");
     let saving = save.pending();
     let saved = succeeded(result, saving);
 
@@ -185,7 +155,7 @@ fn PasswordCard(change: ServerAction<ChangePassword>) -> impl IntoView {
             }
         }
     });
-    let problem = error_of(result, None);
+    let problem = general_error(result);
     let changing = change.pending();
     let changed = succeeded(result, changing);
 
@@ -204,7 +174,7 @@ fn PasswordCard(change: ServerAction<ChangePassword>) -> impl IntoView {
                     kind="password"
                     autocomplete="current-password"
                     required=true
-                    error=error_of(result, Some("current_password"))
+                    error=field_error(result, "current_password")
                 />
                 <Field
                     label="New password"
@@ -215,7 +185,7 @@ fn PasswordCard(change: ServerAction<ChangePassword>) -> impl IntoView {
                     minlength=8
                     maxlength=128
                     hint="At least 8 characters. Common passwords are refused."
-                    error=error_of(result, Some("new_password"))
+                    error=field_error(result, "new_password")
                 />
                 <div>
                     <button class="button" type="submit" disabled=move || changing.get()>
@@ -244,7 +214,7 @@ fn SessionsCard(
             let _ = window().location().set_href("/login");
         }
     });
-    let problem = error_of(result, None);
+    let problem = general_error(result);
     let signing_out = sign_out.pending();
 
     view! {
@@ -345,9 +315,9 @@ fn TokensCard() -> impl IntoView {
             }
         }
     });
-    let create_problem = error_of(created, None);
-    let revoke_problem = error_of(revoke.value(), None);
-    let name_error = error_of(created, Some("name"));
+    let create_problem = general_error(created);
+    let revoke_problem = general_error(revoke.value());
+    let name_error = field_error(created, "name");
     // Written out rather than with `Field`: the profile form already has `field-name`.
     let name_described = move || {
         if name_error.get().is_some() {
@@ -401,7 +371,7 @@ fn TokensCard() -> impl IntoView {
                     name="tenant"
                     autocomplete="off"
                     hint="The slug of one organisation, to limit the token to it. Leave empty for all your organisations."
-                    error=error_of(created, Some("tenant"))
+                    error=field_error(created, "tenant")
                 />
                 <Field
                     label="Expires after, in days (optional)"
@@ -409,7 +379,7 @@ fn TokensCard() -> impl IntoView {
                     kind="number"
                     autocomplete="off"
                     hint="From 1 to 3650. Leave empty for a token that does not expire."
-                    error=error_of(created, Some("expires_in_days"))
+                    error=field_error(created, "expires_in_days")
                 />
                 <div>
                     <button class="button" type="submit" disabled=move || creating.get()>

@@ -2,10 +2,11 @@
 //! server, with suspend / reactivate and disable / enable. Each list and each change is
 //! audited on the server; anyone else gets the server's refusal through the error boundary.
 
-use crate::api::admin::{admin_tenants, admin_users, SetTenantSuspended, SetUserDisabled};
-use crate::components::form::Notice;
+use crate::api::admin::{
+    admin_tenants, admin_users, ResetUserPassword, SetTenantSuspended, SetUserDisabled,
+};
+use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
-use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,30 +17,6 @@ const SERVER_PAGE: usize = 200;
 
 /// How long typing must pause before a search goes out: every search is an audited call.
 const SEARCH_DELAY: Duration = Duration::from_millis(250);
-
-/// Asks before a destructive action; always yes where there is no browser.
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
-}
-
-/// The error of an action's last call, as a sentence (`components::form::general_error`
-/// takes an `RwSignal`, whereas `ServerAction::value()` is a `MappedSignal` in Leptos 0.8).
-fn failure<T: Clone + Send + Sync + 'static>(
-    result: MappedSignal<Option<Result<T, AppError>>>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || match result.get() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    })
-}
 
 /// A day as people read it: `2025-03-14`.
 fn day(at: &DateTime<Utc>) -> String {
@@ -122,7 +99,7 @@ fn Organisations() -> impl IntoView {
         move || (query.get(), toggle.version().get()),
         |(query, _)| admin_tenants(query),
     );
-    let problem = failure(toggle.value());
+    let problem = general_error(toggle.value());
 
     view! {
         <section class="page-section" aria-labelledby="organisations-title">
@@ -226,17 +203,26 @@ fn TenantRow(tenant: AdminTenantDto, toggle: ServerAction<SetTenantSuspended>) -
 fn Users() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let toggle = ServerAction::<SetUserDisabled>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let reset_value = reset.value();
     let users = Resource::new(
         move || (query.get(), toggle.version().get()),
         |(query, _)| admin_users(query),
     );
-    let problem = failure(toggle.value());
+    let problem = general_error(toggle.value());
 
     view! {
         <section class="page-section" aria-labelledby="users-title">
             <h2 id="users-title" class="section-title">"Users"</h2>
             <SearchBox id="user-search" label="Search users" placeholder="Name or e-mail" query/>
             {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            {move || general_error(reset_value).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            {move || reset_value.get().and_then(Result::ok).map(|password| view! {
+                <div class="secret-box" role="status">
+                    <p>"New one-time password. Pass it on safely; it is not shown again, and the user was signed out everywhere:"</p>
+                    <code class="secret">{password}</code>
+                </div>
+            })}
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
                     users.await.map(|list| {
@@ -246,7 +232,7 @@ fn Users() -> impl IntoView {
                         }
                         let shown = list.len();
                         view! {
-                            <UserTable users=list toggle/>
+                            <UserTable users=list toggle reset/>
                             <CutShort shown/>
                         }
                         .into_any()
@@ -259,7 +245,11 @@ fn Users() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(users: Vec<AdminUserDto>, toggle: ServerAction<SetUserDisabled>) -> impl IntoView {
+fn UserTable(
+    users: Vec<AdminUserDto>,
+    toggle: ServerAction<SetUserDisabled>,
+    reset: ServerAction<ResetUserPassword>,
+) -> impl IntoView {
     view! {
         <div class="card table-card">
             <table class="table">
@@ -274,7 +264,7 @@ fn UserTable(users: Vec<AdminUserDto>, toggle: ServerAction<SetUserDisabled>) ->
                     </tr>
                 </thead>
                 <tbody>
-                    {users.into_iter().map(|u| view! { <UserRow user=u toggle/> }).collect_view()}
+                    {users.into_iter().map(|u| view! { <UserRow user=u toggle reset/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -283,7 +273,15 @@ fn UserTable(users: Vec<AdminUserDto>, toggle: ServerAction<SetUserDisabled>) ->
 }
 
 #[component]
-fn UserRow(user: AdminUserDto, toggle: ServerAction<SetUserDisabled>) -> impl IntoView {
+fn UserRow(
+    user: AdminUserDto,
+    toggle: ServerAction<SetUserDisabled>,
+    reset: ServerAction<ResetUserPassword>,
+) -> impl IntoView {
+    let reset_question = format!(
+        "Give {} a new one-time password? Their current password stops working and they are signed out everywhere.",
+        user.email
+    );
     let disabled = user.disabled;
     let user_id = user.id;
     let question = format!(
@@ -325,6 +323,20 @@ fn UserRow(user: AdminUserDto, toggle: ServerAction<SetUserDisabled>) -> impl In
                 >
                     {if disabled { "Enable" } else { "Disable" }}
                     <span class="visually-hidden">{format!(" {}", user.email)}</span>
+                </button>
+                " "
+                <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        if confirm(&reset_question) {
+                            reset.dispatch(ResetUserPassword { user_id });
+                        }
+                    }
+                >
+                    "Reset password"
+                    <span class="visually-hidden">{format!(" of {}", user.email)}</span>
                 </button>
             </td>
         </tr>

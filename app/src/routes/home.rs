@@ -13,6 +13,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    crate::mark_hydrated();
     let user = use_current_user();
     view! {
         <Title text=""/>

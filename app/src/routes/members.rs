@@ -1,30 +1,17 @@
 //! Members and invitations of an organisation. Everyone sees the list; admins change
 //! roles, remove people and create invitation links; only owners touch owners.
 
-use super::tenant::use_slug;
+use super::tenant::{use_slug, with_article};
 use crate::api::members::{
     list_members, pending_invitations, ChangeMemberRole, CreateInvitation, RemoveMember,
     RevokeInvitation,
 };
 use crate::api::tenants::open_tenant;
-use crate::components::form::{general_error, Field, Notice};
+use crate::components::form::{confirm, general_error, Field, Notice};
 use crate::dto::account::MemberDto;
 use crate::roles::{Permission, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Asks before a destructive action; always yes where there is no browser.
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
-}
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
@@ -55,6 +42,9 @@ pub fn MembersPage() -> impl IntoView {
                 <p class="lede">"Who is in this organisation, and what each person may do."</p>
             </header>
             {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            {move || change.value().get().and_then(Result::ok).map(|m| view! {
+                <Notice kind="success">{format!("{} is now {}.", m.name, with_article(m.role.label()))}</Notice>
+            })}
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     let me = tenant.await?;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error_page;
 pub mod home;
 pub mod invite;
+pub mod lazy;
 pub mod members;
 pub mod not_found;
 pub mod status;

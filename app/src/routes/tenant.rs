@@ -56,7 +56,7 @@ pub fn TenantHome() -> impl IntoView {
     .into_any()
 }
 
-fn with_article(role: &str) -> String {
+pub fn with_article(role: &str) -> String {
     let article = if role.starts_with(['A', 'E', 'I', 'O', 'U']) {
         "an"
     } else {

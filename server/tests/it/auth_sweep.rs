@@ -3,7 +3,7 @@
 //! without anyone remembering to add it, and the last test shows the sweep catching an
 //! unguarded one.
 
-use crate::support::{api::As, sqlite_url, TestApp};
+use crate::support::{api::As, on_both_databases, sqlite_url, TestApp};
 use axum::routing::get;
 use http::{Method, StatusCode};
 use serde_json::json;
@@ -121,9 +121,7 @@ async fn setup(app: &TestApp) -> (As, As, Ids) {
     (a_owner, b_member, ids)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_endpoint_refuses_anonymous_and_foreign_callers() {
-    let app = TestApp::sqlite().await;
+async fn every_endpoint_refuses_anonymous_and_foreign_callers(app: TestApp) {
     let (a_owner, b_member, ids) = setup(&app).await;
     let endpoints = endpoints();
     let table = table(&endpoints);
@@ -176,10 +174,8 @@ async fn every_endpoint_refuses_anonymous_and_foreign_callers() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_role_has_exactly_its_matrix_rights() {
+async fn each_role_has_exactly_its_matrix_rights(app: TestApp) {
     use app::roles::{Permission, Role};
-    let app = TestApp::sqlite().await;
     let owner = app.user("owner@roles.example").await;
     app.tenant(&owner, "roles").await;
     let target = app.user("target@roles.example").await;
@@ -246,9 +242,7 @@ async fn each_role_has_exactly_its_matrix_rights() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_server_function_refuses_anonymous_callers() {
-    let app = TestApp::sqlite().await;
+async fn every_server_function_refuses_anonymous_callers(app: TestApp) {
     let public = server::http::server_fn_guard::PUBLIC_SERVER_FNS;
     let paths: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path.to_string(), method))
@@ -344,4 +338,10 @@ async fn the_openapi_document_matches_the_router() {
         endpoints().len(),
         "every endpoint documented once"
     );
+}
+
+on_both_databases! {
+    rest_sweep => every_endpoint_refuses_anonymous_and_foreign_callers;
+    role_matrix => each_role_has_exactly_its_matrix_rights;
+    server_fn_sweep => every_server_function_refuses_anonymous_callers;
 }

@@ -383,6 +383,32 @@ async fn super_admins_administer_the_platform_through_audited_calls(app: TestApp
     assert_eq!(r.status, StatusCode::NO_CONTENT);
 
     let lou_id = app.user_id(&user).await;
+    let reset = app
+        .api(
+            Method::POST,
+            &format!("/admin/users/{lou_id}/password-reset"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text());
+    let one_time = reset.json()["password"].as_str().unwrap().to_string();
+    assert_eq!(one_time.len(), 20);
+    assert_eq!(
+        app.api(Method::GET, "/me", &user, None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "signed out by the reset"
+    );
+    let login = app
+        .api(
+            Method::POST,
+            "/auth/login",
+            &crate::support::api::As::Anonymous,
+            Some(json!({ "email": "lou@example.com", "password": one_time })),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "the one-time password works");
+    let user = crate::support::api::As::Cookie(crate::support::api::session_cookie(&login));
     let r = app
         .api(
             Method::PATCH,
@@ -407,7 +433,7 @@ async fn super_admins_administer_the_platform_through_audited_calls(app: TestApp
         .unwrap()
         .unwrap();
     let n: i64 = row.try_get("", "n").unwrap();
-    assert_eq!(n, 3, "every SystemCtx use is audited");
+    assert_eq!(n, 4, "every SystemCtx use is audited");
 }
 
 on_both_databases! {

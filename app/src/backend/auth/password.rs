@@ -105,6 +105,18 @@ impl PasswordHasher {
     }
 }
 
+/// A random password of 20 letters and digits (about 119 bits), for first-run and reset
+/// passwords that a person reads once and then changes.
+pub fn generate_one_time() -> SecretString {
+    use rand::{distr::Alphanumeric, Rng};
+    let text: String = rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect();
+    SecretString::from(text)
+}
+
 /// Checks the length rules (ASVS 6.2: 8–128 characters, no composition rules).
 ///
 /// # Errors

@@ -51,6 +51,25 @@ pub async fn insert(
     .await
 }
 
+/// Sets one column of one user (and `updated_at`); false when no such user.
+async fn set_column(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    column: user::Column,
+    value: impl Into<sea_orm::Value>,
+) -> Result<bool, DbErr> {
+    let result = user::Entity::update_many()
+        .col_expr(column, sea_orm::sea_query::Expr::value(value))
+        .col_expr(
+            user::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// # Errors
 /// Database errors.
 pub async fn set_password_hash(
@@ -58,34 +77,17 @@ pub async fn set_password_hash(
     id: Uuid,
     hash: String,
 ) -> Result<(), DbErr> {
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::PasswordHash,
-            sea_orm::sea_query::Expr::value(hash),
-        )
-        .col_expr(
-            user::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-        )
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    set_column(db, id, user::Column::PasswordHash, hash)
+        .await
+        .map(|_| ())
 }
 
 /// # Errors
 /// Database errors.
 pub async fn set_name(db: &impl ConnectionTrait, id: Uuid, name: &str) -> Result<(), DbErr> {
-    user::Entity::update_many()
-        .col_expr(user::Column::Name, sea_orm::sea_query::Expr::value(name))
-        .col_expr(
-            user::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-        )
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    set_column(db, id, user::Column::Name, name)
+        .await
+        .map(|_| ())
 }
 
 /// # Errors
@@ -95,15 +97,9 @@ pub async fn set_last_tenant(
     id: Uuid,
     tenant: Uuid,
 ) -> Result<(), DbErr> {
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::LastTenantId,
-            sea_orm::sea_query::Expr::value(tenant),
-        )
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    set_column(db, id, user::Column::LastTenantId, tenant)
+        .await
+        .map(|_| ())
 }
 
 /// # Errors
@@ -113,19 +109,7 @@ pub async fn set_disabled(
     id: Uuid,
     disabled: bool,
 ) -> Result<bool, DbErr> {
-    let r = user::Entity::update_many()
-        .col_expr(
-            user::Column::Disabled,
-            sea_orm::sea_query::Expr::value(disabled),
-        )
-        .col_expr(
-            user::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-        )
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected == 1)
+    set_column(db, id, user::Column::Disabled, disabled).await
 }
 
 /// Users whose e-mail or name contains `query`, for the platform admin.

@@ -3,7 +3,6 @@
 use crate::backend::{
     auth::password, entities::user, error::DomainError, repo::users, state::AppState,
 };
-use rand::{distr::Alphanumeric, Rng};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::SecretString;
 
@@ -43,7 +42,7 @@ pub async fn ensure(
             password::check_length("PARLEY_ADMIN_PASSWORD", &p)?;
             (p, false)
         }
-        None => (generate_password(), true),
+        None => (password::generate_one_time(), true),
     };
     let hash = state.passwords().hash(password.clone()).await?;
     if let Some(existing) = users::by_email(state.db(), &email).await? {
@@ -59,14 +58,4 @@ pub async fn ensure(
     } else {
         FirstAdmin::Created { email }
     })
-}
-
-/// 20 alphanumeric characters: about 119 bits.
-fn generate_password() -> SecretString {
-    let text: String = rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect();
-    SecretString::from(text)
 }

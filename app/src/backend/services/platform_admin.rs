@@ -134,3 +134,35 @@ pub async fn set_user_disabled(
     .await?;
     Ok(())
 }
+
+/// Sets a new random password for a user and signs them out everywhere. The password is
+/// returned once, for the administrator to pass on; the user should change it.
+///
+/// # Errors
+/// `NotFound` for an unknown user.
+pub async fn reset_password(
+    state: &AppState,
+    sys: &SystemCtx,
+    user_id: Uuid,
+    meta: &RequestMeta,
+) -> Result<secrecy::SecretString, DomainError> {
+    let user = users::by_id(state.db(), user_id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let password = crate::backend::auth::password::generate_one_time();
+    let hash = state.passwords().hash(password.clone()).await?;
+    users::set_password_hash(state.db(), user.id, hash).await?;
+    sessions::revoke_all(state, user.id, None).await?;
+    audit::platform(
+        state.db(),
+        audit::PlatformEvent {
+            actor: sys.actor(),
+            action: "user.password_reset",
+            target: user.email,
+            ip: meta.ip.clone(),
+            details: json!({}),
+        },
+    )
+    .await?;
+    Ok(password)
+}

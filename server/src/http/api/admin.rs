@@ -78,3 +78,17 @@ pub async fn disable_user(
     platform_admin::set_user_disabled(&state, &sys, id, body.disabled, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    Path(id): Path<Uuid>,
+) -> Result<impl IntoResponse, AppError> {
+    use secrecy::ExposeSecret;
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.reset_password", &meta.ip).await?;
+    let password = platform_admin::reset_password(&state, &sys, id, &meta).await?;
+    Ok(Json(
+        serde_json::json!({ "password": password.expose_secret() }),
+    ))
+}

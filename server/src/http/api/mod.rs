@@ -228,6 +228,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Disable or enable a user (super-admin)",
             patch(admin::disable_user),
         ),
+        Endpoint::new(
+            Method::POST,
+            "/admin/users/{id}/password-reset",
+            SignedIn,
+            "Give a user a new one-time password, shown once (super-admin)",
+            post(admin::reset_password),
+        ),
     ]
 }
 
