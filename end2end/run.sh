@@ -33,7 +33,9 @@ cd end2end
 BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@"
 status=$?
 if [ $status -ne 0 ]; then
-  echo "--- server log (last 80 lines) ---"
-  tail -n 80 "$work/server.log"
+  echo "--- server panics and errors ---"
+  grep -E -A4 "panicked|ERROR" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 60
+  echo "--- server log (last 30 lines) ---"
+  tail -n 30 "$work/server.log"
 fi
 exit $status

@@ -4,8 +4,8 @@ use crate::components::{shell_layout::ShellLayout, theme::Theme};
 use crate::routes::{
     home::HomePage,
     lazy::{
-        AccountRoute, AdminRoute, InvitationRoute, MembersRoute, SignInRoute, SignUpRoute,
-        StatusRoute, TenantRoute,
+        AccountRoute, AdminRoute, InvitationRoute, MembersRoute, NewTenantRoute, SignInRoute,
+        SignUpRoute, StatusRoute, TenantRoute,
     },
     not_found::NotFound,
 };
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view={Lazy::<SignInRoute>::new()}/>
                     <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()}/>
                     <Route path=path!("invite/:token") view={Lazy::<InvitationRoute>::new()}/>
+                    <Route path=path!("new") view={Lazy::<NewTenantRoute>::new()}/>
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()}/>
                     <Route path=path!("t/:slug") view={Lazy::<TenantRoute>::new()}/>

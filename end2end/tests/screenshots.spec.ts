@@ -46,6 +46,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     const shots: [string, string, string][] = [
       ['workspaces', '/', 'Hello, Sam'],
+      ['new-organisation', '/new', 'Create an organisation'],
       ['tenant', `/t/${slug}`, 'Northwind Labs'],
       ['members', `/t/${slug}/members`, 'Members'],
       ['account', '/account', 'Your account'],

@@ -26,6 +26,9 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   await signUp(owner, 'Olga Owner', `olga-${run}@example.com`);
   await expect(owner.getByRole('heading', { name: 'Hello, Olga' })).toBeVisible();
   await expect(owner.getByText('You are not in any organisation yet')).toBeVisible();
+  await owner.getByRole('link', { name: 'Create an organisation' }).click();
+  await expect(owner.getByRole('heading', { name: 'Create an organisation' })).toBeVisible();
+  await expect(owner.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await owner.getByLabel('Name').fill('Acme Research');
   await owner.getByLabel('Address').fill(slug);
   await owner.getByRole('button', { name: 'Create organisation' }).click();

@@ -1,13 +1,22 @@
 //! Tenants: create, open (remembered for the picker).
 
-use crate::{dto::account::TenantDto, error::AppError};
+use crate::{
+    dto::account::{TenantDto, TenantSummaryDto},
+    error::AppError,
+};
 use leptos::prelude::*;
 
+/// Creates an organisation; answers only what the start page needs to open it (a small
+/// type keeps JSON-value decoding out of the first-load bundle).
 #[server(endpoint = "tenants/create")]
-pub async fn create_tenant(slug: String, name: String) -> Result<TenantDto, AppError> {
+pub async fn create_tenant(slug: String, name: String) -> Result<TenantSummaryDto, AppError> {
     let call = super::guard::signed_in().await?;
     crate::backend::services::tenants::create(&call.state, &call.caller, &slug, &name, &call.meta)
         .await
+        .map(|t| TenantSummaryDto {
+            slug: t.slug,
+            name: t.name,
+        })
         .map_err(super::guard::fail)
 }
 

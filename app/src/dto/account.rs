@@ -44,6 +44,13 @@ pub struct TenantDto {
     pub role: Role,
 }
 
+/// A tenant's address and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSummaryDto {
+    pub slug: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberDto {
     pub user_id: Uuid,

@@ -1,19 +1,13 @@
 //! The start page: for visitors, what Parley is and how to get in; for signed-in users,
 //! their organisations (the last one opened first) and a form to create one.
 
-use crate::api::tenants::CreateTenant;
-use crate::components::{
-    current_user::use_current_user,
-    form::{field_error, general_error, Field, Notice},
-    icons::{Icon, IconKind},
-};
+use crate::components::current_user::use_current_user;
 use crate::dto::account::MeDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    crate::mark_hydrated();
     let user = use_current_user();
     view! {
         <Title text=""/>
@@ -31,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Landing() -> impl IntoView {
+    crate::mark_hydrated();
     view! {
         <section class="page">
             <header class="page-header">
@@ -58,15 +53,7 @@ fn Landing() -> impl IntoView {
 
 #[component]
 fn Workspaces(me: MeDto) -> impl IntoView {
-    let create = ServerAction::<CreateTenant>::new();
-    let value = create.value();
-    // Open the new organisation as soon as it exists.
-    Effect::new(move |_| {
-        if let Some(Ok(tenant)) = value.get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/t/{}", tenant.slug), Default::default());
-        }
-    });
+    crate::mark_hydrated();
     let mut tenants = me.tenants.clone();
     if let Some(last) = &me.last_tenant {
         tenants.sort_by_key(|t| &t.slug != last);
@@ -80,15 +67,18 @@ fn Workspaces(me: MeDto) -> impl IntoView {
         .to_string();
     view! {
         <section class="page">
-            <header class="page-header">
-                <h1>{format!("Hello, {first_name}")}</h1>
-                <p class="lede">"Choose an organisation to work in, or create a new one."</p>
+            <header class="page-header page-header-row">
+                <div>
+                    <h1>{format!("Hello, {first_name}")}</h1>
+                    <p class="lede">"Choose an organisation to work in, or create a new one."</p>
+                </div>
+                <a class="button" href="/new">"Create an organisation"</a>
             </header>
             <h2 class="section-title">"Your organisations"</h2>
             {if tenants.is_empty() {
                 view! {
                     <div class="card empty-card">
-                        <p>"You are not in any organisation yet. Create one below, or open an invitation link someone sent you."</p>
+                        <p>"You are not in any organisation yet. Create one, or open an invitation link someone sent you."</p>
                     </div>
                 }.into_any()
             } else {
@@ -113,28 +103,6 @@ fn Workspaces(me: MeDto) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <article class="card form-card">
-                <h2>"Create an organisation"</h2>
-                <p class="muted">"You will be its owner and can invite others."</p>
-                {move || general_error(value).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-                <ActionForm action=create attr:class="stack">
-                    <Field label="Name" name="name" required=true maxlength=100 error=field_error(value, "name")/>
-                    <Field
-                        label="Address"
-                        name="slug"
-                        required=true
-                        minlength=3
-                        maxlength=40
-                        pattern="[a-z0-9][a-z0-9-]*[a-z0-9]"
-                        hint="Lower-case letters, digits and hyphens; used in links like /t/acme."
-                        error=field_error(value, "slug")
-                    />
-                    <button class="button" type="submit" disabled=move || create.pending().get()>
-                        <Icon kind=IconKind::Home/>
-                        {move || if create.pending().get() { "Creating…" } else { "Create organisation" }}
-                    </button>
-                </ActionForm>
-            </article>
         </section>
     }
     .into_any()

@@ -35,4 +35,5 @@ lazy_page! {
     AdminRoute => super::admin::AdminPage;
     TenantRoute => super::tenant::TenantHome;
     MembersRoute => super::members::MembersPage;
+    NewTenantRoute => super::new_tenant::NewTenantPage;
 }

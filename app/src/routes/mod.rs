@@ -8,6 +8,7 @@ pub mod home;
 pub mod invite;
 pub mod lazy;
 pub mod members;
+pub mod new_tenant;
 pub mod not_found;
 pub mod status;
 pub mod tenant;
