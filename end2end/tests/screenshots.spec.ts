@@ -64,6 +64,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await openHydrated(page, '/admin');
     await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    await expect(page.getByLabel('Who may create an account')).toHaveValue('open');
     await expect(page.getByRole('cell', { name: 'admin@parley.test', exact: true })).toBeVisible();
     await page.screenshot({ path: `screenshots/admin-${info.project.name}-${scheme}.png`, fullPage: true });
   });

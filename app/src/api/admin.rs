@@ -77,3 +77,26 @@ pub async fn reset_user_password(user_id: Uuid) -> Result<String, AppError> {
         .map(|p| p.expose_secret().to_string())
         .map_err(super::guard::fail)
 }
+
+#[server(endpoint = "admin/settings")]
+pub async fn platform_settings() -> Result<crate::dto::account::PlatformSettingsDto, AppError> {
+    let (call, _sys) = system("admin.read_settings").await?;
+    crate::backend::services::platform_settings::current(&call.state)
+        .await
+        .map_err(super::guard::fail)
+}
+
+#[server(endpoint = "admin/settings/update")]
+pub async fn update_platform_settings(
+    signup: String,
+    tenant_creation: String,
+) -> Result<crate::dto::account::PlatformSettingsDto, AppError> {
+    let (call, sys) = system("admin.update_settings").await?;
+    let wanted = crate::dto::account::PlatformSettingsDto {
+        signup,
+        tenant_creation,
+    };
+    crate::backend::services::platform_settings::update(&call.state, &sys, &wanted, &call.meta)
+        .await
+        .map_err(super::guard::fail)
+}

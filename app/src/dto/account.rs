@@ -132,3 +132,11 @@ pub struct AdminUserDto {
     pub disabled: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// Platform-wide settings: `signup` is `open` or `invite_only`; `tenant_creation` is
+/// `anyone` or `super_admin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformSettingsDto {
+    pub signup: String,
+    pub tenant_creation: String,
+}

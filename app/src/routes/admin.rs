@@ -3,7 +3,8 @@
 //! audited on the server; anyone else gets the server's refusal through the error boundary.
 
 use crate::api::admin::{
-    admin_tenants, admin_users, ResetUserPassword, SetTenantSuspended, SetUserDisabled,
+    admin_tenants, admin_users, platform_settings, ResetUserPassword, SetTenantSuspended,
+    SetUserDisabled, UpdatePlatformSettings,
 };
 use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
@@ -42,8 +43,50 @@ pub fn AdminPage() -> impl IntoView {
                     "Every organisation and every account on this server. What you look at and what you change here is recorded in the audit log."
                 </p>
             </header>
+            <Settings/>
             <Organisations/>
             <Users/>
+        </section>
+    }
+    .into_any()
+}
+
+/// Who may sign up and who may create organisations.
+#[component]
+fn Settings() -> impl IntoView {
+    let save = ServerAction::<UpdatePlatformSettings>::new();
+    let saved = save.value();
+    let current = Resource::new(move || save.version().get(), |_| platform_settings());
+    view! {
+        <section class="page-section" aria-labelledby="settings-title">
+            <h2 id="settings-title" class="section-title">"Platform settings"</h2>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading settings…"</p> }>
+                {move || Suspend::new(async move {
+                    current.await.map(|settings| view! {
+                        <article class="card form-card">
+                            {move || general_error(saved).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                            {move || saved.get().and_then(Result::ok).map(|_| view! { <Notice kind="success">"Saved."</Notice> })}
+                            <ActionForm action=save attr:class="stack">
+                                <div class="field">
+                                    <label for="setting-signup">"Who may create an account"</label>
+                                    <select id="setting-signup" name="signup" class="select">
+                                        <option value="open" selected=settings.signup == "open">"Anyone"</option>
+                                        <option value="invite_only" selected=settings.signup == "invite_only">"Only people with an invitation"</option>
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="setting-creation">"Who may create an organisation"</label>
+                                    <select id="setting-creation" name="tenant_creation" class="select">
+                                        <option value="anyone" selected=settings.tenant_creation == "anyone">"Any signed-in user"</option>
+                                        <option value="super_admin" selected=settings.tenant_creation == "super_admin">"Only platform administrators"</option>
+                                    </select>
+                                </div>
+                                <button class="button" type="submit">"Save settings"</button>
+                            </ActionForm>
+                        </article>
+                    })
+                })}
+            </Transition>
         </section>
     }
     .into_any()

@@ -257,3 +257,46 @@ on_both_databases! {
     password_change => changing_the_password_ends_other_sessions;
     api_tokens => api_tokens_are_shown_once_limited_and_revocable;
 }
+
+async fn outdated_hashes_are_upgraded_at_sign_in(app: TestApp) {
+    use argon2::{password_hash::SaltString, Argon2, Params, PasswordHasher};
+    use sea_orm::{ConnectionTrait, Statement};
+    app.user("old@example.com").await;
+    let weak = Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        Params::new(4096, 3, 1, None).unwrap(),
+    )
+    .hash_password(
+        PASSWORD.as_bytes(),
+        &SaltString::from_b64("c29tZXNhbHRzb21lc2FsdA").unwrap(),
+    )
+    .unwrap()
+    .to_string();
+    let owner = app.owner().await;
+    owner
+        .execute_unprepared(&format!(
+            "UPDATE users SET password_hash = '{weak}' WHERE email = 'old@example.com'"
+        ))
+        .await
+        .unwrap();
+    app.login("old@example.com").await;
+    let row = owner
+        .query_one(Statement::from_string(
+            owner.get_database_backend(),
+            "SELECT password_hash FROM users WHERE email = 'old@example.com'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: String = row.try_get_by_index(0).unwrap();
+    assert!(
+        stored.contains("m=19456,t=2,p=1"),
+        "rehashed with today's parameters: {stored}"
+    );
+    app.login("old@example.com").await;
+}
+
+on_both_databases! {
+    rehash => outdated_hashes_are_upgraded_at_sign_in;
+}

@@ -443,3 +443,98 @@ on_both_databases! {
     suspended_tenant => suspended_tenants_are_read_only_and_say_why;
     platform_admin => super_admins_administer_the_platform_through_audited_calls;
 }
+
+async fn platform_settings_close_sign_up_and_tenant_creation(app: TestApp) {
+    use crate::support::api::{As, PASSWORD};
+    let admin = app.user("boss@example.com").await;
+    let conn = app.owner().await;
+    use sea_orm::ConnectionTrait;
+    conn.execute_unprepared(
+        "UPDATE users SET is_super_admin = true WHERE email = 'boss@example.com'",
+    )
+    .await
+    .unwrap();
+    let user = app.user("worker@example.com").await;
+    assert_eq!(
+        app.api(Method::GET, "/admin/settings", &user, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let current = app.api(Method::GET, "/admin/settings", &admin, None).await;
+    assert_eq!(
+        current.json(),
+        json!({ "signup": "open", "tenant_creation": "anyone" })
+    );
+
+    let bad = app
+        .api(
+            Method::PUT,
+            "/admin/settings",
+            &admin,
+            Some(json!({ "signup": "closed", "tenant_creation": "anyone" })),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"]["field"], "signup");
+
+    let set = app
+        .api(
+            Method::PUT,
+            "/admin/settings",
+            &admin,
+            Some(json!({ "signup": "invite_only", "tenant_creation": "super_admin" })),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+
+    let r = app
+        .api(
+            Method::POST,
+            "/auth/register",
+            &As::Anonymous,
+            Some(json!({ "email": "new@example.com", "password": PASSWORD, "name": "New" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "signup_closed");
+
+    let r = app
+        .api(
+            Method::POST,
+            "/tenants",
+            &user,
+            Some(json!({ "slug": "worker-co", "name": "W" })),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only super-admins create tenants now"
+    );
+    app.tenant(&admin, "boss-co").await;
+
+    // An invitation still lets someone sign up.
+    let invite = app
+        .api(
+            Method::POST,
+            "/tenants/boss-co/invitations",
+            &admin,
+            Some(json!({ "role": "member" })),
+        )
+        .await
+        .json();
+    let r = app
+        .api(
+            Method::POST,
+            "/auth/register",
+            &As::Anonymous,
+            Some(json!({ "email": "invited@example.com", "password": PASSWORD, "name": "Invited", "invitation": invite["token"] })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+}
+
+on_both_databases! {
+    platform_settings => platform_settings_close_sign_up_and_tenant_creation;
+}

@@ -105,6 +105,20 @@ impl PasswordHasher {
     }
 }
 
+/// Whether a stored hash was made with other parameters than today's (an older cost, or
+/// not argon2id): it is then replaced at the next successful sign-in.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = argon2::Params::default();
+    let param = |name: &str| parsed.params.get_decimal(name);
+    parsed.algorithm != argon2::Algorithm::Argon2id.ident()
+        || param("m") != Some(current.m_cost())
+        || param("t") != Some(current.t_cost())
+        || param("p") != Some(current.p_cost())
+}
+
 /// A random password of 20 letters and digits (about 119 bits), for first-run and reset
 /// passwords that a person reads once and then changes.
 pub fn generate_one_time() -> SecretString {
@@ -162,6 +176,18 @@ mod tests {
             .verify(SecretString::from("wrong horse"), phc)
             .await
             .unwrap());
+    }
+
+    #[tokio::test]
+    async fn only_outdated_hashes_need_rehashing() {
+        let phc = PasswordHasher::new()
+            .hash(SecretString::from("correct horse"))
+            .await
+            .unwrap();
+        assert!(!needs_rehash(&phc));
+        let weaker = phc.replace("m=19456,t=2,p=1", "m=4096,t=3,p=1");
+        assert!(needs_rehash(&weaker));
+        assert!(needs_rehash("not a hash"));
     }
 
     #[test]

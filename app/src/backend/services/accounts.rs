@@ -102,7 +102,10 @@ pub async fn login(
     throttle::check(state, &keys).await?;
     let user = users::by_email(state.db(), &email).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = state.passwords().verify_or_dummy(password, hash).await?;
+    let ok = state
+        .passwords()
+        .verify_or_dummy(password.clone(), hash.clone())
+        .await?;
     let Some(user) = user.filter(|_| ok) else {
         throttle::record_failure(state, &keys).await?;
         audit::platform(
@@ -120,6 +123,13 @@ pub async fn login(
     };
     if user.disabled {
         return Err(DomainError::AccountDisabled);
+    }
+    if hash
+        .as_deref()
+        .is_some_and(crate::backend::auth::password::needs_rehash)
+    {
+        let fresh = state.passwords().hash(password).await?;
+        users::set_password_hash(state.db(), user.id, fresh).await?;
     }
     throttle::reset(state, &keys[0]).await?;
     let token = sessions::create(state, user.id, &meta.ip, &meta.user_agent).await?;

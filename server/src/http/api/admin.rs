@@ -92,3 +92,27 @@ pub async fn reset_password(
         serde_json::json!({ "password": password.expose_secret() }),
     ))
 }
+
+pub async fn settings(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+) -> Result<impl IntoResponse, AppError> {
+    SystemCtx::for_super_admin(&state, &caller, "admin.read_settings", &meta.ip).await?;
+    Ok(Json(
+        app::backend::services::platform_settings::current(&state).await?,
+    ))
+}
+
+pub async fn update_settings(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Meta(meta): Meta,
+    super::extract::Body(body): super::extract::Body<app::dto::account::PlatformSettingsDto>,
+) -> Result<impl IntoResponse, AppError> {
+    let sys =
+        SystemCtx::for_super_admin(&state, &caller, "admin.update_settings", &meta.ip).await?;
+    Ok(Json(
+        app::backend::services::platform_settings::update(&state, &sys, &body, &meta).await?,
+    ))
+}

@@ -229,6 +229,20 @@ pub fn endpoints() -> Vec<Endpoint> {
             patch(admin::disable_user),
         ),
         Endpoint::new(
+            Method::GET,
+            "/admin/settings",
+            SignedIn,
+            "Platform settings: sign-up mode, who may create tenants (super-admin)",
+            get(admin::settings),
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/admin/settings",
+            SignedIn,
+            "Change the platform settings (super-admin)",
+            axum::routing::put(admin::update_settings),
+        ),
+        Endpoint::new(
             Method::POST,
             "/admin/users/{id}/password-reset",
             SignedIn,
