@@ -533,6 +533,64 @@ async fn platform_settings_close_sign_up_and_tenant_creation(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+
+    // Member limits: validated, enforced, removable. boss-co has its owner and one
+    // pending invitation.
+    let r = app
+        .api(
+            Method::PATCH,
+            "/admin/tenants/boss-co",
+            &admin,
+            Some(json!({ "max_users": 0 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "max_users");
+    let r = app
+        .api(
+            Method::PATCH,
+            "/admin/tenants/boss-co",
+            &admin,
+            Some(json!({ "max_users": 2 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let full = app
+        .api(
+            Method::POST,
+            "/tenants/boss-co/invitations",
+            &admin,
+            Some(json!({ "role": "member" })),
+        )
+        .await;
+    assert_eq!(full.status, StatusCode::CONFLICT, "{}", full.text());
+    let r = app
+        .api(
+            Method::PATCH,
+            "/admin/tenants/boss-co",
+            &admin,
+            Some(json!({ "max_users": null })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let ok = app
+        .api(
+            Method::POST,
+            "/tenants/boss-co/invitations",
+            &admin,
+            Some(json!({ "role": "member" })),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "limit removed");
+    let r = app
+        .api(
+            Method::PATCH,
+            "/admin/tenants/nope-co",
+            &admin,
+            Some(json!({ "max_users": 5 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 on_both_databases! {

@@ -115,6 +115,26 @@ pub async fn set_status(tx: &SystemTx, slug: &str, status: &str) -> Result<Tenan
     row.update(tx.conn()).await
 }
 
+/// Sets or clears (`None`) the member limit of the tenant `slug`.
+///
+/// # Errors
+/// Database errors; `RecordNotFound` when no tenant has that slug.
+pub async fn set_max_users(
+    tx: &SystemTx,
+    slug: &str,
+    max_users: Option<i32>,
+) -> Result<Tenant, DbErr> {
+    let row = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))?;
+    let mut row: tenant::ActiveModel = row.into();
+    row.max_users = Set(max_users);
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(tx.conn()).await
+}
+
 /// # Errors
 /// Database errors.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {

@@ -166,3 +166,42 @@ pub async fn reset_password(
     .await?;
     Ok(password)
 }
+
+/// Sets or clears (`None`) how many members a tenant may have.
+///
+/// # Errors
+/// A validation error outside 1–100,000; `NotFound` for an unknown slug.
+pub async fn set_member_limit(
+    state: &AppState,
+    sys: &SystemCtx,
+    slug: &str,
+    max_users: Option<i32>,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
+    if max_users.is_some_and(|n| !(1..=100_000).contains(&n)) {
+        return Err(DomainError::validation(
+            "max_users",
+            "Choose a limit from 1 to 100000, or null for no limit.",
+        ));
+    }
+    let tx = sys.begin(state).await?;
+    tenants::set_max_users(&tx, slug, max_users)
+        .await
+        .map_err(|e| match e {
+            sea_orm::DbErr::RecordNotFound(_) => DomainError::NotFound,
+            e => DomainError::Db(e),
+        })?;
+    tx.commit().await?;
+    audit::platform(
+        state.db(),
+        audit::PlatformEvent {
+            actor: sys.actor(),
+            action: "tenant.member_limit_changed",
+            target: slug.to_string(),
+            ip: meta.ip.clone(),
+            details: json!({ "max_users": max_users }),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -45,9 +45,18 @@ pub async fn users(
     )))
 }
 
+/// `PATCH /admin/tenants/{slug}`: each field optional; `"max_users": null` removes the limit.
 #[derive(Deserialize)]
-pub struct Suspension {
-    suspended: bool,
+pub struct TenantAdminPatch {
+    #[serde(default)]
+    suspended: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    max_users: Option<Option<i32>>,
+}
+
+/// Tells an explicit `null` (clear) from an absent field (leave as is).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+    Option::<i32>::deserialize(d).map(Some)
 }
 
 pub async fn suspend_tenant(
@@ -55,10 +64,15 @@ pub async fn suspend_tenant(
     Auth(caller): Auth,
     Meta(meta): Meta,
     Path(slug): Path<String>,
-    super::extract::Body(body): super::extract::Body<Suspension>,
+    super::extract::Body(body): super::extract::Body<TenantAdminPatch>,
 ) -> Result<impl IntoResponse, AppError> {
-    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.suspend_tenant", &meta.ip).await?;
-    platform_admin::set_tenant_suspended(&state, &sys, &slug, body.suspended, &meta).await?;
+    let sys = SystemCtx::for_super_admin(&state, &caller, "admin.update_tenant", &meta.ip).await?;
+    if let Some(suspended) = body.suspended {
+        platform_admin::set_tenant_suspended(&state, &sys, &slug, suspended, &meta).await?;
+    }
+    if let Some(max_users) = body.max_users {
+        platform_admin::set_member_limit(&state, &sys, &slug, max_users, &meta).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

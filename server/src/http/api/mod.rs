@@ -211,7 +211,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Method::PATCH,
             "/admin/tenants/{slug}",
             SignedIn,
-            "Suspend or reactivate a tenant (super-admin)",
+            "Suspend or reactivate a tenant, set or clear its member limit (super-admin)",
             patch(admin::suspend_tenant),
         ),
         Endpoint::new(
