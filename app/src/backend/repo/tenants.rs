@@ -101,38 +101,43 @@ pub async fn search(tx: &SystemTx, query: &str, limit: u64) -> Result<Vec<Tenant
     select.limit(limit).all(tx.conn()).await
 }
 
-/// # Errors
-/// Database errors; `RecordNotFound` when no tenant has that slug.
-pub async fn set_status(tx: &SystemTx, slug: &str, status: &str) -> Result<Tenant, DbErr> {
-    let row = tenant::Entity::find()
+/// Changes the tenant `slug` (platform administration); `None` when no tenant has it.
+async fn update_by_slug(
+    tx: &SystemTx,
+    slug: &str,
+    edit: impl FnOnce(&mut tenant::ActiveModel),
+) -> Result<Option<Tenant>, DbErr> {
+    let Some(row) = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug))
         .one(tx.conn())
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))?;
+    else {
+        return Ok(None);
+    };
     let mut row: tenant::ActiveModel = row.into();
-    row.status = Set(status.to_string());
+    edit(&mut row);
     row.updated_at = Set(chrono::Utc::now());
-    row.update(tx.conn()).await
+    row.update(tx.conn()).await.map(Some)
 }
 
-/// Sets or clears (`None`) the member limit of the tenant `slug`.
+/// `active` or `suspended`; `None` when no tenant has that slug.
 ///
 /// # Errors
-/// Database errors; `RecordNotFound` when no tenant has that slug.
+/// Database errors.
+pub async fn set_status(tx: &SystemTx, slug: &str, status: &str) -> Result<Option<Tenant>, DbErr> {
+    update_by_slug(tx, slug, |row| row.status = Set(status.to_string())).await
+}
+
+/// Sets or clears (`None`) the member limit; `None` when no tenant has that slug.
+///
+/// # Errors
+/// Database errors.
 pub async fn set_max_users(
     tx: &SystemTx,
     slug: &str,
     max_users: Option<i32>,
-) -> Result<Tenant, DbErr> {
-    let row = tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq(slug))
-        .one(tx.conn())
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))?;
-    let mut row: tenant::ActiveModel = row.into();
-    row.max_users = Set(max_users);
-    row.updated_at = Set(chrono::Utc::now());
-    row.update(tx.conn()).await
+) -> Result<Option<Tenant>, DbErr> {
+    update_by_slug(tx, slug, |row| row.max_users = Set(max_users)).await
 }
 
 /// # Errors

@@ -68,27 +68,37 @@ pub async fn set_tenant_suspended(
     suspended: bool,
     meta: &RequestMeta,
 ) -> Result<(), DomainError> {
-    let tx = sys.begin(state).await?;
     let status = if suspended { "suspended" } else { "active" };
+    let tx = sys.begin(state).await?;
     tenants::set_status(&tx, slug, status)
-        .await
-        .map_err(|e| match e {
-            sea_orm::DbErr::RecordNotFound(_) => DomainError::NotFound,
-            e => DomainError::Db(e),
-        })?;
+        .await?
+        .ok_or(DomainError::NotFound)?;
     tx.commit().await?;
+    let action = if suspended {
+        "tenant.suspended"
+    } else {
+        "tenant.reactivated"
+    };
+    audit_tenant_change(state, sys, action, slug, json!({}), meta).await
+}
+
+/// The platform audit line of an administrative change to a tenant.
+async fn audit_tenant_change(
+    state: &AppState,
+    sys: &SystemCtx,
+    action: &'static str,
+    slug: &str,
+    details: serde_json::Value,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
     audit::platform(
         state.db(),
         audit::PlatformEvent {
             actor: sys.actor(),
-            action: if suspended {
-                "tenant.suspended"
-            } else {
-                "tenant.reactivated"
-            },
+            action,
             target: slug.to_string(),
             ip: meta.ip.clone(),
-            details: json!({}),
+            details,
         },
     )
     .await?;
@@ -186,22 +196,17 @@ pub async fn set_member_limit(
     }
     let tx = sys.begin(state).await?;
     tenants::set_max_users(&tx, slug, max_users)
-        .await
-        .map_err(|e| match e {
-            sea_orm::DbErr::RecordNotFound(_) => DomainError::NotFound,
-            e => DomainError::Db(e),
-        })?;
+        .await?
+        .ok_or(DomainError::NotFound)?;
     tx.commit().await?;
-    audit::platform(
-        state.db(),
-        audit::PlatformEvent {
-            actor: sys.actor(),
-            action: "tenant.member_limit_changed",
-            target: slug.to_string(),
-            ip: meta.ip.clone(),
-            details: json!({ "max_users": max_users }),
-        },
+    let details = json!({ "max_users": max_users });
+    audit_tenant_change(
+        state,
+        sys,
+        "tenant.member_limit_changed",
+        slug,
+        details,
+        meta,
     )
-    .await?;
-    Ok(())
+    .await
 }
