@@ -6,8 +6,22 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_tenancy;
 pub mod m20261122_000003_row_level_security;
+mod m20261123_000004_create_chat;
 
-pub use m20261122_000003_row_level_security::{APP_ROLE, TENANT_TABLES};
+pub use m20261122_000003_row_level_security::APP_ROLE;
+
+/// Every tenant-owned table. A test checks that no table with `tenant_id` is missing here
+/// and that each has forced row-level security on PostgreSQL.
+pub const TENANT_TABLES: &[&str] = &[
+    "memberships",
+    "invitations",
+    "audit_events",
+    "ai_providers",
+    "chat_settings",
+    "chats",
+    "chat_messages",
+    "usage_daily",
+];
 
 pub struct Migrator;
 
@@ -18,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_tenancy::Migration),
             Box::new(m20261122_000003_row_level_security::Migration),
+            Box::new(m20261123_000004_create_chat::Migration),
         ]
     }
 }

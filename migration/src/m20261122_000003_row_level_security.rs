@@ -12,8 +12,8 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Every tenant-owned table. A test checks that no table with `tenant_id` is missing here.
-pub const TENANT_TABLES: &[&str] = &["memberships", "invitations", "audit_events"];
+/// The tenant-owned tables of the tenancy migration.
+pub const TENANCY_TABLES: &[&str] = &["memberships", "invitations", "audit_events"];
 
 pub const APP_ROLE: &str = "parley_app";
 
@@ -43,14 +43,8 @@ impl MigrationTrait for Migration {
                GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE};"
         ))
         .await?;
-        for table in TENANT_TABLES {
-            db.execute_unprepared(&format!(
-                "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                 ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-                 CREATE POLICY tenant_isolation ON {table}
-                   USING ({TENANT_MATCH}) WITH CHECK ({TENANT_MATCH});"
-            ))
-            .await?;
+        for table in TENANCY_TABLES {
+            enable_tenant_rls(m, table).await?;
         }
         // A signed-in user may list their own memberships across tenants (the picker).
         db.execute_unprepared(
@@ -68,13 +62,8 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         db.execute_unprepared("DROP POLICY IF EXISTS own_memberships ON memberships;")
             .await?;
-        for table in TENANT_TABLES {
-            db.execute_unprepared(&format!(
-                "DROP POLICY IF EXISTS tenant_isolation ON {table};
-                 ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;
-                 ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"
-            ))
-            .await?;
+        for table in TENANCY_TABLES {
+            disable_tenant_rls(m, table).await?;
         }
         db.execute_unprepared(&format!(
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public
@@ -85,4 +74,41 @@ impl MigrationTrait for Migration {
         .await?;
         Ok(())
     }
+}
+
+/// Forces row-level security on a tenant-owned table (PostgreSQL; SQLite has none).
+///
+/// # Errors
+/// Database errors.
+pub async fn enable_tenant_rls(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if m.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    m.get_connection()
+        .execute_unprepared(&format!(
+            "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+             CREATE POLICY tenant_isolation ON {table}
+               USING ({TENANT_MATCH}) WITH CHECK ({TENANT_MATCH});"
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Undoes `enable_tenant_rls`.
+///
+/// # Errors
+/// Database errors.
+pub async fn disable_tenant_rls(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if m.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    m.get_connection()
+        .execute_unprepared(&format!(
+            "DROP POLICY IF EXISTS tenant_isolation ON {table};
+             ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;
+             ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"
+        ))
+        .await?;
+    Ok(())
 }

@@ -32,6 +32,13 @@ pub struct Config {
     /// Origin users reach Parley at, without a trailing slash (e.g. `https://parley.example`).
     pub public_url: String,
     pub master_key: MasterKey,
+    /// Older master keys: they still open what they sealed (`parley rotate-keys`).
+    pub previous_master_keys: Vec<MasterKey>,
+    /// Hosts AI providers may reach over plain http and on private addresses.
+    pub allow_private_provider_hosts: String,
+    pub provider_connect_timeout: Duration,
+    /// Per read, not in total: long answers stream for minutes.
+    pub provider_read_timeout: Duration,
     pub admin_email: String,
     pub admin_password: Option<SecretString>,
     pub log: String,
@@ -313,6 +320,37 @@ impl Config {
                 },
             )
         };
+        let previous_master_keys = sources.parse("previous_master_keys", Vec::new, |v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(|k| {
+                    MasterKey::from_base64(k)
+                        .map_err(|problem| format!("lists a key that {problem}"))
+                })
+                .collect()
+        })?;
+        let allow_private_provider_hosts =
+            sources.parse("allow_private_provider_hosts", String::new, |v| {
+                Ok(v.to_string())
+            })?;
+        let seconds = |key: &str, default: u64, max: u64| {
+            sources.parse(
+                key,
+                || Duration::from_secs(default),
+                |v| {
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=max).contains(n))
+                        .map(Duration::from_secs)
+                        .ok_or_else(|| {
+                            format!("must be a number of seconds from 1 to {max}, not `{v}`")
+                        })
+                },
+            )
+        };
+        let provider_connect_timeout = seconds("provider_connect_timeout_secs", 10, 300)?;
+        let provider_read_timeout = seconds("provider_read_timeout_secs", 60, 3600)?;
         let session_idle = minutes("session_idle_minutes", 12 * 60, 30 * 24 * 60)?;
         let session_max = minutes("session_max_minutes", 7 * 24 * 60, 90 * 24 * 60)?;
         Ok(Self {
@@ -321,6 +359,10 @@ impl Config {
             database_url,
             public_url,
             master_key,
+            previous_master_keys,
+            allow_private_provider_hosts,
+            provider_connect_timeout,
+            provider_read_timeout,
             admin_email,
             admin_password,
             log,
@@ -416,6 +458,22 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 impl Config {
+    /// The master keys and the guarded outbound client for AI providers.
+    ///
+    /// # Errors
+    /// When the TLS stack cannot be initialised.
+    pub fn ai_runtime(&self) -> anyhow::Result<app::backend::state::AiRuntime> {
+        let policy = parley_outbound::Policy::from_list(&self.allow_private_provider_hosts)
+            .with_timeouts(self.provider_connect_timeout, self.provider_read_timeout);
+        Ok(app::backend::state::AiRuntime {
+            keys: app::backend::crypto::key_ring::KeyRing::new(
+                self.master_key.clone(),
+                self.previous_master_keys.iter().cloned(),
+            ),
+            outbound: app::backend::llm::Outbound::new(policy)?,
+        })
+    }
+
     /// The authentication settings the app state carries.
     pub fn auth_settings(&self) -> app::backend::state::AuthSettings {
         app::backend::state::AuthSettings {

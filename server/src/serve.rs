@@ -55,7 +55,13 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
         config.bind,
         config.environment == crate::config::Environment::Production,
     );
-    Ok(AppState::new(conn, kind, options, config.auth_settings()))
+    Ok(AppState::new(
+        conn,
+        kind,
+        options,
+        config.auth_settings(),
+        config.ai_runtime()?,
+    ))
 }
 
 /// Creates the directory of a SQLite file URL such as `sqlite://data/parley.db`.
@@ -94,6 +100,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .context("cannot create the first administrator")?,
     );
 
+    app::backend::generation::sweep::at_startup(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot mark abandoned answers as interrupted")?;
+    tokio::spawn(app::backend::generation::sweep::periodically(state.clone()));
+
     let router = crate::build_router(state.clone(), &HttpSettings::from_config(&config));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -113,10 +125,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::new();
     tokio::spawn({
         let shutdown = shutdown.clone();
+        let state = state.clone();
+        let deadline = config.shutdown_timeout / 2;
         async move {
             crate::shutdown::signal().await;
             tracing::info!("shutting down: no new connections, finishing open requests");
             shutdown.trigger();
+            // Open answer streams would hold the graceful shutdown open: end them, each
+            // stored as `interrupted` with its text so far.
+            state.generations().interrupt_all(deadline).await;
         }
     });
     let server = axum::serve(

@@ -39,6 +39,9 @@ pub enum DomainError {
     InvitationForSomeoneElse,
     #[error("rate limited for {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// An AI provider failed; its sentence is ours, never the provider's body.
+    #[error("provider failure: {0}")]
+    Provider(crate::backend::llm::ProviderFailure),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -92,6 +95,24 @@ impl From<DomainError> for AppError {
                     format!("Too many attempts. Try again in {retry_after_secs} seconds."),
                 )
             },
+            DomainError::Provider(failure) => {
+                let code = match failure.http_status() {
+                    429 => ErrorCode::RateLimited,
+                    504 => ErrorCode::ProviderTimeout,
+                    400 => ErrorCode::BadRequest,
+                    _ => ErrorCode::ProviderFailed,
+                };
+                let retry_after = match &failure {
+                    crate::backend::llm::ProviderFailure::RateLimited { retry_after_secs } => {
+                        Some(retry_after_secs.unwrap_or(60))
+                    }
+                    _ => None,
+                };
+                AppError {
+                    retry_after,
+                    ..AppError::new(code, failure.message())
+                }
+            }
             DomainError::Db(db) if is_connection_error(&db) => with_reference(
                 ErrorCode::Unavailable,
                 "The database is not reachable right now. Please try again in a moment.",

@@ -1,7 +1,10 @@
 //! `AppState`: what every request handler and server function can reach. It holds the
 //! database pool privately: only `backend` modules can touch it, `api/` code calls services.
 
-use super::{auth::password::PasswordHasher, db::DbKind};
+use super::{
+    auth::password::PasswordHasher, crypto::key_ring::KeyRing, db::DbKind, generation::Generations,
+    llm::Outbound,
+};
 use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::prelude::{use_context, LeptosOptions};
@@ -43,6 +46,14 @@ impl Default for AuthSettings {
     }
 }
 
+/// What the AI features need beyond the database: the master keys that seal provider keys
+/// and the guarded client for outbound calls.
+#[derive(Debug, Clone)]
+pub struct AiRuntime {
+    pub keys: KeyRing,
+    pub outbound: Outbound,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -54,6 +65,8 @@ struct Inner {
     leptos_options: LeptosOptions,
     passwords: PasswordHasher,
     auth: AuthSettings,
+    ai: AiRuntime,
+    generations: Generations,
     started_at: Instant,
 }
 
@@ -63,6 +76,7 @@ impl AppState {
         db_kind: DbKind,
         leptos_options: LeptosOptions,
         auth: AuthSettings,
+        ai: AiRuntime,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -71,6 +85,8 @@ impl AppState {
                 leptos_options,
                 passwords: PasswordHasher::new(),
                 auth,
+                ai,
+                generations: Generations::default(),
                 started_at: Instant::now(),
             }),
         }
@@ -118,6 +134,19 @@ impl AppState {
         } else {
             "parley_session"
         }
+    }
+
+    pub fn keys(&self) -> &KeyRing {
+        &self.inner.ai.keys
+    }
+
+    pub fn outbound(&self) -> &Outbound {
+        &self.inner.ai.outbound
+    }
+
+    /// Answers being generated in this process.
+    pub fn generations(&self) -> &Generations {
+        &self.inner.generations
     }
 
     pub fn started_at(&self) -> Instant {

@@ -1,4 +1,5 @@
 //! Types that cross the wire between server functions and the browser. Never entities.
 
 pub mod account;
+pub mod chat;
 pub mod system;

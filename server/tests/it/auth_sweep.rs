@@ -16,18 +16,26 @@ struct Ids {
     invitation_id: String,
     token_id: String,
     invitation_token: String,
+    provider_id: String,
+    chat_id: String,
+    message_id: String,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
     path.replace("{slug}", &ids.slug)
         .replace("{user_id}", &ids.user_id)
         .replace("{token}", &ids.invitation_token)
+        .replace("{message_id}", &ids.message_id)
         .replace(
             "{id}",
             if path.starts_with("/me/tokens") {
                 &ids.token_id
             } else if path.starts_with("/admin/users") {
                 &ids.user_id
+            } else if path.contains("/providers/") {
+                &ids.provider_id
+            } else if path.contains("/chats/") {
+                &ids.chat_id
             } else {
                 &ids.invitation_id
             },
@@ -36,10 +44,14 @@ fn concrete(path: &str, ids: &Ids) -> String {
 
 /// A plausible body, so a guard — not input validation — decides the answer.
 fn body_for(method: &Method, path: &str) -> Option<serde_json::Value> {
-    if !matches!(*method, Method::POST | Method::PATCH) {
+    if !matches!(*method, Method::POST | Method::PATCH | Method::PUT) {
         return None;
     }
     Some(match path {
+        p if p.ends_with("/providers") => {
+            json!({ "name": "Sweep", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1" })
+        }
+        p if p.ends_with("/messages") => json!({ "content": "hello" }),
         p if p.ends_with("/members/{user_id}") => json!({ "role": "viewer" }),
         p if p.ends_with("/invitations") => json!({ "role": "member" }),
         "/tenants/{slug}" => json!({ "name": "Renamed" }),
@@ -110,7 +122,39 @@ async fn setup(app: &TestApp) -> (As, As, Ids) {
         )
         .await
         .json();
+    let provider = app
+        .api(
+            Method::POST,
+            "/tenants/sweep-a/providers",
+            &a_owner,
+            Some(json!({ "name": "Closed port", "kind": "openai_compatible",
+                         "base_url": "http://127.0.0.1:9/v1", "models": ["m"] })),
+        )
+        .await
+        .json();
+    let chat = app
+        .api(
+            Method::POST,
+            "/tenants/sweep-a/chats",
+            &a_owner,
+            Some(json!({})),
+        )
+        .await
+        .json();
+    let chat_id = chat["id"].as_str().unwrap().to_string();
+    let exchange = app
+        .api(
+            Method::POST,
+            &format!("/tenants/sweep-a/chats/{chat_id}/messages"),
+            &a_owner,
+            Some(json!({ "content": "hello" })),
+        )
+        .await
+        .json();
     let ids = Ids {
+        provider_id: provider["id"].as_str().unwrap().into(),
+        chat_id,
+        message_id: exchange["assistant_message"]["id"].as_str().unwrap().into(),
         slug: "sweep-a".into(),
         user_id: app.user_id(&a_owner).await,
         invitation_id: invitation["id"].as_str().unwrap().into(),

@@ -237,11 +237,11 @@ fn migrate_subcommand_reports_and_rolls_back() {
     );
     let one_down = run(&["migrate", "down"]);
     assert!(
-        one_down.contains("applied  m20261122_000002_create_tenancy"),
+        one_down.contains("applied  m20261122_000003_row_level_security"),
         "{one_down}"
     );
     assert!(
-        one_down.contains("pending  m20261122_000003_row_level_security"),
+        one_down.contains("pending  m20261123_000004_create_chat"),
         "{one_down}"
     );
     let all_down = run(&["migrate", "down", "--all"]);

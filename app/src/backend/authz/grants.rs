@@ -26,6 +26,7 @@ grants!(
     UpdateTenant,
     ManageInvitations,
     ManageMembers,
+    ManageAi,
     ViewAuditLog,
     ManageOwners,
 );

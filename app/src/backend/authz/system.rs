@@ -29,6 +29,17 @@ impl SystemCtx {
         Self::open(state, Some(caller.user().id), purpose, ip).await
     }
 
+    /// For the server's own maintenance (no person acting), e.g. the start-up sweep.
+    ///
+    /// # Errors
+    /// Database errors writing the audit.
+    pub async fn for_maintenance(
+        state: &AppState,
+        purpose: &'static str,
+    ) -> Result<Self, DomainError> {
+        Self::open(state, None, purpose, "").await
+    }
+
     async fn open(
         state: &AppState,
         actor: Option<Uuid>,

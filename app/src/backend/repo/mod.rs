@@ -3,8 +3,13 @@
 //! no row means `NotFound`, so another tenant's ids are never confirmed.
 
 pub mod audit;
+pub mod chat_settings;
+pub mod chats;
 pub mod invitations;
 pub mod memberships;
+pub mod messages;
+pub mod providers;
 pub mod scope;
 pub mod tenants;
+pub mod usage;
 pub mod users;

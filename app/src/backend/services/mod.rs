@@ -3,12 +3,18 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod chat_messages;
+pub mod chat_settings;
+pub mod chat_view;
+pub mod chats;
 pub mod first_admin;
 pub mod invitations;
 pub mod members;
 pub mod migrations;
+pub mod models;
 pub mod platform_admin;
 pub mod platform_settings;
+pub mod providers;
 pub mod status;
 pub mod tenants;
 pub mod validate;

@@ -43,7 +43,7 @@ pub fn tenant_name(raw: &str) -> Result<String, DomainError> {
     display_text("name", raw, 100, "Enter the organisation's name.")
 }
 
-fn display_text(
+pub fn display_text(
     field: &'static str,
     raw: &str,
     max: usize,

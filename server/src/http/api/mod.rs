@@ -4,9 +4,11 @@
 
 mod admin;
 mod auth;
+mod chats;
 pub mod extract;
 mod me;
 mod openapi;
+mod providers;
 mod tenants;
 
 use app::backend::state::AppState;
@@ -248,6 +250,146 @@ pub fn endpoints() -> Vec<Endpoint> {
             SignedIn,
             "Give a user a new one-time password, shown once (super-admin)",
             post(admin::reset_password),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/providers",
+            SignedIn,
+            "Add an AI provider; the key is sealed and never returned (admin+)",
+            post(providers::create),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/providers",
+            SignedIn,
+            "AI providers (admin+)",
+            get(providers::index),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/providers/{id}",
+            SignedIn,
+            "One AI provider (admin+)",
+            get(providers::show),
+        ),
+        Endpoint::new(
+            Method::PATCH,
+            "/tenants/{slug}/providers/{id}",
+            SignedIn,
+            "Change a provider, its key (`\"\"` removes it) or its enabled models (admin+)",
+            patch(providers::update),
+        ),
+        Endpoint::new(
+            Method::DELETE,
+            "/tenants/{slug}/providers/{id}",
+            SignedIn,
+            "Remove a provider (admin+)",
+            delete(providers::delete),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/providers/{id}/test",
+            SignedIn,
+            "Test the connection and refresh the provider's model list (admin+)",
+            post(providers::test),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/models",
+            SignedIn,
+            "The models the caller may pick (member+)",
+            get(providers::models),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/chat-settings",
+            SignedIn,
+            "Chat defaults and member policy (member+)",
+            get(providers::settings),
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/tenants/{slug}/chat-settings",
+            SignedIn,
+            "Change chat defaults and member policy (admin+)",
+            axum::routing::put(providers::update_settings),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/chats",
+            SignedIn,
+            "Start a chat (member+)",
+            post(chats::create),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/chats",
+            SignedIn,
+            "The caller's chats, `?q=` searches titles and messages (member+)",
+            get(chats::index),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/chats/{id}",
+            SignedIn,
+            "One of the caller's chats",
+            get(chats::show),
+        ),
+        Endpoint::new(
+            Method::PATCH,
+            "/tenants/{slug}/chats/{id}",
+            SignedIn,
+            "Rename, pin, or change a chat's model or system prompt",
+            patch(chats::update),
+        ),
+        Endpoint::new(
+            Method::DELETE,
+            "/tenants/{slug}/chats/{id}",
+            SignedIn,
+            "Delete a chat (restorable for a day)",
+            delete(chats::delete),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/chats/{id}/restore",
+            SignedIn,
+            "Undo deleting a chat",
+            post(chats::restore),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/chats/{id}/messages",
+            SignedIn,
+            "Messages, oldest first; `?cursor=` pages back",
+            get(chats::messages),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/chats/{id}/messages",
+            SignedIn,
+            "Send a message; `\"stream\": true` answers with server-sent events",
+            post(chats::send),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/chats/{id}/regenerate",
+            SignedIn,
+            "Answer the last question again; with `content`, edit it first",
+            post(chats::regenerate),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tenants/{slug}/chats/{id}/messages/{message_id}/events",
+            SignedIn,
+            "Follow an answer as server-sent events (the text so far, then new text)",
+            get(chats::follow),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/tenants/{slug}/chats/{id}/messages/{message_id}/stop",
+            SignedIn,
+            "Stop an answer; the text so far is kept as `stopped`",
+            post(chats::stop),
         ),
     ]
 }

@@ -132,7 +132,20 @@ pub async fn state_for(database_url: &str) -> AppState {
         public_url: PUBLIC_ORIGIN.into(),
         ..AuthSettings::default()
     };
-    AppState::new(conn, kind, options, auth)
+    let ai = app::backend::state::AiRuntime {
+        keys: app::backend::crypto::key_ring::KeyRing::new(
+            app::backend::crypto::master_key::MasterKey::generate(),
+            [],
+        ),
+        outbound: app::backend::llm::Outbound::new(
+            parley_outbound::Policy::from_list("127.0.0.1").with_timeouts(
+                std::time::Duration::from_secs(2),
+                std::time::Duration::from_secs(3),
+            ),
+        )
+        .unwrap(),
+    };
+    AppState::new(conn, kind, options, auth, ai)
 }
 
 pub struct TestResponse {

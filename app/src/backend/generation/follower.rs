@@ -1,0 +1,114 @@
+//! Following a live answer: the text so far, then every new piece exactly once, even if
+//! this follower fell behind the broadcast (it then catches up from the stored text).
+
+use super::live::{Live, LiveEvent};
+use crate::dto::chat::MessageDto;
+use std::sync::Arc;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowEvent {
+    Delta(String),
+    Done(Box<MessageDto>),
+}
+
+pub struct Follower {
+    live: Arc<Live>,
+    events: broadcast::Receiver<LiveEvent>,
+    /// Bytes of the answer already handed out.
+    sent: usize,
+    finished: bool,
+    pending_done: Option<Box<MessageDto>>,
+}
+
+impl Follower {
+    /// Starts following. `from_start` replays the text so far as the first delta; without
+    /// it the follower starts at the current end (a REST stream that saw nothing yet).
+    pub fn new(live: Arc<Live>, from_start: bool) -> (Self, String) {
+        let (events, snapshot, done) = match live.progress.lock() {
+            Ok(progress) => (
+                live.events.subscribe(),
+                progress.text.clone(),
+                progress.done.clone(),
+            ),
+            Err(_) => (live.events.subscribe(), String::new(), None),
+        };
+        let sent = if from_start { 0 } else { snapshot.len() };
+        let mut follower = Self {
+            live,
+            events,
+            sent,
+            finished: false,
+            pending_done: None,
+        };
+        if let Some(done) = done {
+            follower.finished = true;
+            follower.sent = done.content.len();
+            follower.pending_done = Some(Box::new(done));
+            return (follower, if from_start { snapshot } else { String::new() });
+        }
+        follower.sent = snapshot.len();
+        (follower, if from_start { snapshot } else { String::new() })
+    }
+
+    /// Whether the answer was already finished when following began.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    pub fn live(&self) -> &Arc<Live> {
+        &self.live
+    }
+
+    /// The next new piece of text, or the final message. `None` once done.
+    pub async fn next(&mut self) -> Option<FollowEvent> {
+        if let Some(done) = self.pending_done.take() {
+            return Some(FollowEvent::Done(done));
+        }
+        if self.finished {
+            return None;
+        }
+        loop {
+            match self.events.recv().await {
+                Ok(LiveEvent::Delta { start, text }) => {
+                    let end = start + text.len();
+                    if end <= self.sent {
+                        continue; // already handed out while catching up
+                    }
+                    let skip = self.sent.saturating_sub(start);
+                    self.sent = end;
+                    return Some(FollowEvent::Delta(
+                        text.get(skip..).unwrap_or_default().to_string(),
+                    ));
+                }
+                Ok(LiveEvent::Done(message)) => {
+                    self.finished = true;
+                    let rest = message
+                        .content
+                        .get(self.sent..)
+                        .unwrap_or_default()
+                        .to_string();
+                    if rest.is_empty() {
+                        return Some(FollowEvent::Done(message));
+                    }
+                    // Text from a stretch this follower missed: hand it out first.
+                    self.sent = message.content.len();
+                    self.pending_done = Some(message);
+                    return Some(FollowEvent::Delta(rest));
+                }
+                Err(RecvError::Lagged(_)) => {
+                    let text = self.live.text();
+                    if text.len() > self.sent {
+                        let delta = text.get(self.sent..).unwrap_or_default().to_string();
+                        self.sent = text.len();
+                        return Some(FollowEvent::Delta(delta));
+                    }
+                }
+                Err(RecvError::Closed) => {
+                    self.finished = true;
+                    return None;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The task that streams one answer from the provider into the database and to followers.
+
+use super::{
+    live::{Live, StopReason},
+    registry::Generations,
+};
+use crate::backend::{
+    authz::{grants, Authorized},
+    llm::{AnswerEvent, ChatRequest, Connection, ProviderFailure},
+    repo::{chats, messages, scope::TenantTx, usage},
+    services::chat_view::message_dto,
+    state::AppState,
+};
+use crate::dto::chat::MessageStatus;
+use futures_util::StreamExt;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use uuid::Uuid;
+
+/// How often streamed text is written while it arrives. Also the heartbeat that tells the
+/// sweeper the writer is alive (at least every `HEARTBEAT`).
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+pub(super) const HEARTBEAT: Duration = Duration::from_secs(5);
+/// Waiting longer than this for the provider's first byte is treated as a timeout.
+const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Everything a generation needs, prepared by the send service.
+pub struct Job {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub chat_id: Uuid,
+    pub message_id: Uuid,
+    /// The model's id as stored on the message (`<provider>/<name>`).
+    pub model_id: String,
+    pub connection: Connection,
+    pub request: ChatRequest,
+    /// Set the chat's title from the first message when the answer completes.
+    pub auto_title: Option<String>,
+}
+
+impl Job {
+    /// Only a caller allowed to use the workspace can start one.
+    pub fn tenant_of(auth: &Authorized<grants::UseWorkspace>) -> (Uuid, Uuid) {
+        (auth.tenant_id(), auth.ctx().user_id())
+    }
+}
+
+/// Starts the generation as its own task and returns its handle.
+pub fn spawn(state: &AppState, job: Job) -> Arc<Live> {
+    let live = Live::new(job.tenant_id, job.chat_id, job.message_id);
+    let generations = state.generations().clone();
+    generations.register(live.clone());
+    let state = state.clone();
+    let handle = live.clone();
+    tokio::spawn(async move {
+        run(&state, &generations, job, &live).await;
+    });
+    handle
+}
+
+struct Ending {
+    status: MessageStatus,
+    failure: Option<ProviderFailure>,
+    prompt_tokens: Option<i64>,
+    completion_tokens: Option<i64>,
+}
+
+async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<Live>) {
+    let started = Instant::now();
+    let ending = stream_answer(state, &job, live).await;
+    let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+    let text = live.text();
+    if let Err(e) = store_ending(state, &job, &text, &ending, latency_ms).await {
+        tracing::error!(error = %e, message_id = %job.message_id, "could not store the end of an answer");
+    }
+    let final_message = load(state, &job).await;
+    generations.remove(job.message_id);
+    if let Some(message) = final_message {
+        live.finish(message);
+    }
+}
+
+async fn stream_answer(state: &AppState, job: &Job, live: &Live) -> Ending {
+    let mut ending = Ending {
+        status: MessageStatus::Complete,
+        failure: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+    };
+    let opened = tokio::select! {
+        biased;
+        () = live.cancelled() => None,
+        opened = tokio::time::timeout(FIRST_BYTE_TIMEOUT, job.connection.stream_chat(&job.request)) => Some(opened),
+    };
+    let mut stream = match opened {
+        None => return stopped(ending, live),
+        Some(Err(_)) => return failed(ending, ProviderFailure::Timeout),
+        Some(Ok(Err(failure))) => return failed(ending, failure),
+        Some(Ok(Ok(stream))) => stream,
+    };
+    let mut finished = false;
+    let mut dirty = false;
+    let mut last_flush = Instant::now();
+    let mut ticker = tokio::time::interval(FLUSH_EVERY);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            () = live.cancelled() => return stopped(ending, live),
+            _ = ticker.tick() => {
+                if dirty || last_flush.elapsed() >= HEARTBEAT {
+                    if !flush(state, job, live).await {
+                        // Stopped from another instance: the row is no longer streaming.
+                        live.stop(StopReason::Stopped);
+                        return stopped(ending, live);
+                    }
+                    dirty = false;
+                    last_flush = Instant::now();
+                }
+            }
+            event = stream.next() => match event {
+                Some(Ok(AnswerEvent::Text(text))) => {
+                    live.push(&text);
+                    dirty = true;
+                }
+                Some(Ok(AnswerEvent::Usage(u))) => {
+                    ending.prompt_tokens = u.prompt_tokens;
+                    ending.completion_tokens = u.completion_tokens;
+                }
+                Some(Ok(AnswerEvent::Finished)) => finished = true,
+                Some(Err(failure)) => return failed(ending, failure),
+                None if finished => return ending,
+                None => return failed(ending, ProviderFailure::Cut),
+            }
+        }
+    }
+}
+
+fn stopped(mut ending: Ending, live: &Live) -> Ending {
+    ending.status = match live.stop_reason() {
+        Some(StopReason::Interrupted) => MessageStatus::Interrupted,
+        _ => MessageStatus::Stopped,
+    };
+    ending
+}
+
+fn failed(mut ending: Ending, failure: ProviderFailure) -> Ending {
+    tracing::warn!(code = failure.code(), detail = %failure, "provider call failed");
+    ending.status = MessageStatus::Error;
+    ending.failure = Some(failure);
+    ending
+}
+
+/// Writes the text so far; false when the row is no longer `streaming`.
+async fn flush(state: &AppState, job: &Job, live: &Live) -> bool {
+    let text = live.text();
+    let result = async {
+        let tx = TenantTx::begin(state.db(), job.tenant_id).await?;
+        let still = messages::save_progress(&tx, job.message_id, &text).await?;
+        tx.commit().await?;
+        Ok::<_, sea_orm::DbErr>(still)
+    }
+    .await;
+    match result {
+        Ok(still) => still,
+        Err(e) => {
+            // Keep streaming: the final write retries, and the text is in memory.
+            tracing::warn!(error = %e, "could not store streamed text");
+            true
+        }
+    }
+}
+
+async fn store_ending(
+    state: &AppState,
+    job: &Job,
+    text: &str,
+    ending: &Ending,
+    latency_ms: i32,
+) -> Result<(), sea_orm::DbErr> {
+    let to_i32 = |v: Option<i64>| v.and_then(|n| i32::try_from(n).ok());
+    let message = ending.failure.as_ref().map(ProviderFailure::message);
+    let tx = TenantTx::begin(state.db(), job.tenant_id).await?;
+    messages::finish(
+        &tx,
+        job.message_id,
+        messages::Outcome {
+            status: ending.status,
+            content: text,
+            prompt_tokens: to_i32(ending.prompt_tokens),
+            completion_tokens: to_i32(ending.completion_tokens),
+            latency_ms: Some(latency_ms),
+            error: ending
+                .failure
+                .as_ref()
+                .map(ProviderFailure::code)
+                .zip(message.as_deref()),
+        },
+    )
+    .await?;
+    usage::record(
+        &tx,
+        usage::Usage {
+            user_id: job.user_id,
+            model: &job.model_id,
+            failed: ending.status == MessageStatus::Error,
+            prompt_tokens: ending.prompt_tokens.unwrap_or(0),
+            completion_tokens: ending.completion_tokens.unwrap_or(0),
+            latency_ms: i64::from(latency_ms),
+        },
+    )
+    .await?;
+    if let (Some(title), MessageStatus::Complete) = (&job.auto_title, ending.status) {
+        chats::set_title_if(
+            &tx,
+            job.chat_id,
+            crate::backend::services::chats::NEW_CHAT_TITLE,
+            title,
+        )
+        .await?;
+    }
+    chats::touch(&tx, job.chat_id).await?;
+    tx.commit().await
+}
+
+async fn load(state: &AppState, job: &Job) -> Option<crate::dto::chat::MessageDto> {
+    let tx = TenantTx::begin(state.db(), job.tenant_id).await.ok()?;
+    let row = messages::get(&tx, job.chat_id, job.message_id)
+        .await
+        .ok()??;
+    tx.commit().await.ok()?;
+    Some(message_dto(row))
+}

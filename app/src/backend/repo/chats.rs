@@ -1,0 +1,279 @@
+//! Chats of one user in one tenant. Every query filters on tenant *and* owner: a chat of
+//! someone else, in this tenant or another, is simply not found.
+
+use super::scope::TenantTx;
+use crate::backend::entities::{chat, chat_message};
+use sea_orm::{
+    sea_query::{Expr, Query},
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+pub use chat::Model as Chat;
+
+/// Who a chat query is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner(pub Uuid);
+
+fn mine(tx: &TenantTx, owner: Owner) -> Condition {
+    Condition::all()
+        .add(chat::Column::TenantId.eq(tx.tenant_id()))
+        .add(chat::Column::UserId.eq(owner.0))
+}
+
+/// # Errors
+/// Database errors.
+pub async fn insert(tx: &TenantTx, mut row: Chat) -> Result<Chat, DbErr> {
+    row.tenant_id = tx.tenant_id();
+    row.into_active_model().reset_all().insert(tx.conn()).await
+}
+
+/// A live (not deleted) chat of `owner`.
+///
+/// # Errors
+/// Database errors.
+pub async fn get(tx: &TenantTx, owner: Owner, id: Uuid) -> Result<Option<Chat>, DbErr> {
+    chat::Entity::find()
+        .filter(mine(tx, owner))
+        .filter(chat::Column::Id.eq(id))
+        .filter(chat::Column::DeletedAt.is_null())
+        .one(tx.conn())
+        .await
+}
+
+/// Position in the sidebar order (pinned first, then most recent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub pinned: bool,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn of(chat: &Chat) -> Self {
+        Self {
+            pinned: chat.pinned,
+            updated_at: chat.updated_at,
+            id: chat.id,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            u8::from(self.pinned),
+            self.updated_at.timestamp_micros(),
+            self.id.simple()
+        )
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.split('.');
+        let pinned = match parts.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let micros: i64 = parts.next()?.parse().ok()?;
+        let id = Uuid::parse_str(parts.next()?).ok()?;
+        Some(Self {
+            pinned,
+            updated_at: chrono::DateTime::from_timestamp_micros(micros)?,
+            id,
+        })
+    }
+}
+
+/// `%` and `_` typed by a person are literal characters, not wildcards.
+fn like_pattern(query: &str) -> String {
+    let escaped: String = query
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// One page of `owner`'s chats in sidebar order; `query` searches titles and messages.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    tx: &TenantTx,
+    owner: Owner,
+    query: Option<&str>,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<Vec<Chat>, DbErr> {
+    let mut select = chat::Entity::find()
+        .filter(mine(tx, owner))
+        .filter(chat::Column::DeletedAt.is_null());
+    if let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(query);
+        let in_messages = Query::select()
+            .expr(Expr::val(1))
+            .from(chat_message::Entity)
+            .and_where(chat_message::Column::TenantId.eq(tx.tenant_id()))
+            .and_where(
+                Expr::col((chat_message::Entity, chat_message::Column::ChatId))
+                    .equals((chat::Entity, chat::Column::Id)),
+            )
+            .and_where(Expr::cust_with_values(
+                "LOWER(chat_messages.content) LIKE $1 ESCAPE '\\'",
+                [pattern.clone()],
+            ))
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(Expr::cust_with_values(
+                    "LOWER(chats.title) LIKE $1 ESCAPE '\\'",
+                    [pattern],
+                ))
+                .add(Expr::exists(in_messages)),
+        );
+    }
+    if let Some(c) = after {
+        select = select.filter(
+            Condition::any().add(chat::Column::Pinned.lt(c.pinned)).add(
+                Condition::all().add(chat::Column::Pinned.eq(c.pinned)).add(
+                    Condition::any()
+                        .add(chat::Column::UpdatedAt.lt(c.updated_at))
+                        .add(
+                            Condition::all()
+                                .add(chat::Column::UpdatedAt.eq(c.updated_at))
+                                .add(chat::Column::Id.lt(c.id)),
+                        ),
+                ),
+            ),
+        );
+    }
+    select
+        .order_by_desc(chat::Column::Pinned)
+        .order_by_desc(chat::Column::UpdatedAt)
+        .order_by_desc(chat::Column::Id)
+        .limit(limit)
+        .all(tx.conn())
+        .await
+}
+
+/// Writes the editable columns of a chat loaded for `owner`.
+///
+/// # Errors
+/// Database errors.
+pub async fn save(tx: &TenantTx, owner: Owner, row: Chat) -> Result<Chat, DbErr> {
+    if row.tenant_id != tx.tenant_id() || row.user_id != owner.0 {
+        return Err(DbErr::RecordNotFound("chat".into()));
+    }
+    row.into_active_model().reset_all().update(tx.conn()).await
+}
+
+/// Marks the chat as active now (it moves to the top of the sidebar).
+///
+/// # Errors
+/// Database errors.
+pub async fn touch(tx: &TenantTx, chat_id: Uuid) -> Result<(), DbErr> {
+    chat::Entity::update_many()
+        .col_expr(chat::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(chat::Column::TenantId.eq(tx.tenant_id()))
+        .filter(chat::Column::Id.eq(chat_id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Soft delete (`deleted = true`) or undo it. Returns whether a chat of `owner` matched.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_deleted(
+    tx: &TenantTx,
+    owner: Owner,
+    id: Uuid,
+    deleted: bool,
+) -> Result<bool, DbErr> {
+    let result = chat::Entity::update_many()
+        .col_expr(
+            chat::Column::DeletedAt,
+            Expr::value(deleted.then(chrono::Utc::now)),
+        )
+        .filter(mine(tx, owner))
+        .filter(chat::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Sets the title unless the owner renamed the chat meanwhile (auto-title).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_title_if(
+    tx: &TenantTx,
+    chat_id: Uuid,
+    expected: &str,
+    title: &str,
+) -> Result<(), DbErr> {
+    chat::Entity::update_many()
+        .col_expr(chat::Column::Title, Expr::value(title))
+        .filter(chat::Column::TenantId.eq(tx.tenant_id()))
+        .filter(chat::Column::Id.eq(chat_id))
+        .filter(chat::Column::Title.eq(expected))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Counts `owner`'s live chats (for tests and the empty state).
+///
+/// # Errors
+/// Database errors.
+pub async fn count(tx: &TenantTx, owner: Owner) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    chat::Entity::find()
+        .filter(mine(tx, owner))
+        .filter(chat::Column::DeletedAt.is_null())
+        .count(tx.conn())
+        .await
+}
+
+/// Removes chats deleted more than `grace` ago for good (their messages cascade).
+///
+/// # Errors
+/// Database errors.
+pub async fn purge_deleted(
+    tx: &TenantTx,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    let result = chat::Entity::delete_many()
+        .filter(chat::Column::TenantId.eq(tx.tenant_id()))
+        .filter(chat::Column::DeletedAt.lt(before))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let cursor = Cursor {
+            pinned: true,
+            updated_at: chrono::DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("2.1.x"), None);
+        assert_eq!(Cursor::decode(""), None);
+    }
+
+    #[test]
+    fn wildcards_typed_by_people_are_literal() {
+        assert_eq!(like_pattern("50%_Off"), "%50\\%\\_off%");
+    }
+}

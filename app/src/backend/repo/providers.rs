@@ -1,0 +1,62 @@
+//! AI providers of one tenant.
+
+use super::scope::TenantTx;
+use crate::backend::entities::ai_provider;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
+};
+use uuid::Uuid;
+
+pub use ai_provider::Model as Provider;
+
+/// # Errors
+/// Database errors (a duplicate name is a unique violation).
+pub async fn insert(tx: &TenantTx, mut row: Provider) -> Result<Provider, DbErr> {
+    row.tenant_id = tx.tenant_id();
+    row.into_active_model().reset_all().insert(tx.conn()).await
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(tx: &TenantTx) -> Result<Vec<Provider>, DbErr> {
+    ai_provider::Entity::find()
+        .filter(ai_provider::Column::TenantId.eq(tx.tenant_id()))
+        .order_by_asc(ai_provider::Column::Name)
+        .all(tx.conn())
+        .await
+}
+
+/// # Errors
+/// Database errors.
+pub async fn get(tx: &TenantTx, id: Uuid) -> Result<Option<Provider>, DbErr> {
+    ai_provider::Entity::find()
+        .filter(ai_provider::Column::TenantId.eq(tx.tenant_id()))
+        .filter(ai_provider::Column::Id.eq(id))
+        .one(tx.conn())
+        .await
+}
+
+/// Writes every column of `row` (already loaded in this tenant).
+///
+/// # Errors
+/// Database errors.
+pub async fn save(tx: &TenantTx, row: Provider) -> Result<Provider, DbErr> {
+    if row.tenant_id != tx.tenant_id() {
+        return Err(DbErr::RecordNotFound("provider".into()));
+    }
+    let mut active = row.into_active_model().reset_all();
+    active.updated_at = Set(chrono::Utc::now());
+    active.update(tx.conn()).await
+}
+
+/// # Errors
+/// Database errors.
+pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, DbErr> {
+    let result = ai_provider::Entity::delete_many()
+        .filter(ai_provider::Column::TenantId.eq(tx.tenant_id()))
+        .filter(ai_provider::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}

@@ -1,0 +1,71 @@
+//! Daily usage counters, added to atomically (`INSERT … ON CONFLICT DO UPDATE`).
+
+use super::scope::TenantTx;
+use crate::backend::entities::usage_daily;
+use sea_orm::{
+    sea_query::{Alias, Expr, OnConflict},
+    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+pub use usage_daily::Model as UsageRow;
+
+/// One request's contribution.
+pub struct Usage<'a> {
+    pub user_id: Uuid,
+    pub model: &'a str,
+    pub failed: bool,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    pub latency_ms: i64,
+}
+
+/// # Errors
+/// Database errors.
+pub async fn record(tx: &TenantTx, usage: Usage<'_>) -> Result<(), DbErr> {
+    use usage_daily::Column as C;
+    let row = usage_daily::ActiveModel {
+        tenant_id: Set(tx.tenant_id()),
+        day: Set(chrono::Utc::now().format("%Y-%m-%d").to_string()),
+        user_id: Set(usage.user_id),
+        model: Set(usage.model.chars().take(300).collect()),
+        requests: Set(1),
+        errors: Set(i64::from(usage.failed)),
+        prompt_tokens: Set(usage.prompt_tokens),
+        completion_tokens: Set(usage.completion_tokens),
+        latency_ms_total: Set(usage.latency_ms),
+    };
+    let add = |c: C| {
+        (
+            c,
+            Expr::col((usage_daily::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
+        )
+    };
+    usage_daily::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([C::TenantId, C::Day, C::UserId, C::Model])
+                .values([
+                    add(C::Requests),
+                    add(C::Errors),
+                    add(C::PromptTokens),
+                    add(C::CompletionTokens),
+                    add(C::LatencyMsTotal),
+                ])
+                .to_owned(),
+        )
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The tenant's usage rows, newest day first.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(tx: &TenantTx) -> Result<Vec<UsageRow>, DbErr> {
+    usage_daily::Entity::find()
+        .filter(usage_daily::Column::TenantId.eq(tx.tenant_id()))
+        .order_by_desc(usage_daily::Column::Day)
+        .all(tx.conn())
+        .await
+}
