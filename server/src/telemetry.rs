@@ -4,10 +4,16 @@
 use crate::config::LogFormat;
 use tracing_subscriber::{fmt, EnvFilter};
 
+/// async-openai logs provider error bodies and unreadable responses verbatim; they can
+/// echo prompts or part of a key, so its own logging is always off (Parley logs each
+/// provider failure itself, without the body).
+const SILENCED: &str = "async_openai=off";
+
 /// Installs the global subscriber. Safe to call more than once (later calls do nothing),
 /// which integration tests rely on.
 pub fn init(filter: &str, format: LogFormat) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(format!("{filter},{SILENCED}"))
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,{SILENCED}")));
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stdout);
     let _ = match format {
         LogFormat::Json => builder

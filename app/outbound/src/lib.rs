@@ -82,6 +82,11 @@ impl Policy {
         self
     }
 
+    /// The longest silence allowed between two reads of an answer.
+    pub fn read_timeout(&self) -> Duration {
+        self.read_timeout
+    }
+
     /// Validates a tenant-given URL and returns it parsed (WHATWG rules, so
     /// `http://2130706433/` is `127.0.0.1`).
     ///

@@ -20,6 +20,8 @@ pub struct Connection {
     api_version: Option<String>,
     key: SecretString,
     http: reqwest::Client,
+    /// A stream error after this long without data is the read timeout firing.
+    read_timeout: std::time::Duration,
 }
 
 /// One message of the conversation sent to the model.
@@ -89,6 +91,7 @@ impl Connection {
             .check_url(base)
             .map_err(|refused| ProviderFailure::AddressRefused(refused.to_string()))?;
         Ok(Self {
+            read_timeout: outbound.policy.read_timeout(),
             kind,
             base: url.as_str().trim_end_matches('/').to_string(),
             api_version: api_version.map(str::to_string),
@@ -155,6 +158,6 @@ impl Connection {
             .create_stream_byot::<_, Chunk>(wire)
             .await
             .map_err(|e| ProviderFailure::from_openai(&e, &request.model, seen.get()))?;
-        Ok(events(raw, request.model.clone()))
+        Ok(events(raw, request.model.clone(), self.read_timeout))
     }
 }

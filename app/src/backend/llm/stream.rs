@@ -6,7 +6,10 @@ use super::failure::ProviderFailure;
 use async_openai::error::OpenAIError;
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
-use std::pin::Pin;
+use std::{
+    pin::Pin,
+    time::{Duration, Instant},
+};
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Chunk {
@@ -51,10 +54,25 @@ pub type AnswerStream = Pin<Box<dyn Stream<Item = Result<AnswerEvent, ProviderFa
 pub(super) type RawStream = Pin<Box<dyn Stream<Item = Result<Chunk, OpenAIError>> + Send>>;
 
 /// Flattens raw chunks into events; an error ends the stream after being reported.
-pub(super) fn events(raw: RawStream, model: String) -> AnswerStream {
+///
+/// The HTTP client reports a per-read timeout inside the stream only as a body error whose
+/// text does not say why, so an error after `read_timeout` of silence counts as a timeout.
+pub(super) fn events(raw: RawStream, model: String, read_timeout: Duration) -> AnswerStream {
+    let mut last_data = Instant::now();
     Box::pin(raw.flat_map(move |item| {
+        let silent_for = last_data.elapsed();
+        last_data = Instant::now();
         let events: Vec<Result<AnswerEvent, ProviderFailure>> = match item {
-            Err(e) => vec![Err(ProviderFailure::from_openai(&e, &model, None))],
+            Err(e) => {
+                let failure = ProviderFailure::from_openai(&e, &model, None);
+                let timed_out = failure == ProviderFailure::Cut
+                    && silent_for + Duration::from_millis(100) >= read_timeout;
+                vec![Err(if timed_out {
+                    ProviderFailure::Timeout
+                } else {
+                    failure
+                })]
+            }
             Ok(chunk) => {
                 let mut out = Vec::new();
                 for choice in chunk.choices {
@@ -93,9 +111,13 @@ mod tests {
         .iter()
         .map(|s| Ok(serde_json::from_str::<Chunk>(s).unwrap()))
         .collect();
-        let events: Vec<_> = events(Box::pin(futures_util::stream::iter(chunks)), "m".into())
-            .collect()
-            .await;
+        let events: Vec<_> = events(
+            Box::pin(futures_util::stream::iter(chunks)),
+            "m".into(),
+            Duration::from_secs(60),
+        )
+        .collect()
+        .await;
         assert_eq!(
             events,
             vec![

@@ -4,7 +4,7 @@
 use super::scope::TenantTx;
 use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
-    sea_query::{Expr, Query},
+    sea_query::{Expr, Func, LikeExpr, Query},
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
 };
@@ -98,6 +98,15 @@ fn like_pattern(query: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// `LOWER(column) LIKE pattern ESCAPE '\'`, with the pattern bound as a parameter on
+/// every backend.
+fn contains(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    pattern: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
 /// One page of `owner`'s chats in sidebar order; `query` searches titles and messages.
 ///
 /// # Errors
@@ -122,17 +131,14 @@ pub async fn list(
                 Expr::col((chat_message::Entity, chat_message::Column::ChatId))
                     .equals((chat::Entity, chat::Column::Id)),
             )
-            .and_where(Expr::cust_with_values(
-                "LOWER(chat_messages.content) LIKE $1 ESCAPE '\\'",
-                [pattern.clone()],
+            .and_where(contains(
+                (chat_message::Entity, chat_message::Column::Content),
+                &pattern,
             ))
             .to_owned();
         select = select.filter(
             Condition::any()
-                .add(Expr::cust_with_values(
-                    "LOWER(chats.title) LIKE $1 ESCAPE '\\'",
-                    [pattern],
-                ))
+                .add(contains((chat::Entity, chat::Column::Title), &pattern))
                 .add(Expr::exists(in_messages)),
         );
     }

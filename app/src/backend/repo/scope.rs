@@ -1,6 +1,11 @@
 //! Transactions that carry their scope. On PostgreSQL the scope is also set for row-level
 //! security with `set_config(…, true)`: local to the transaction, so a pooled connection
 //! never carries one request's tenant into the next.
+//!
+//! On SQLite every transaction takes the write lock when it starts. A deferred transaction
+//! that reads and then writes fails at once with "database is locked" when another writer
+//! got in between (the busy timeout does not apply to such an upgrade); taking the lock
+//! first makes concurrent writers wait their turn instead.
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
@@ -9,13 +14,21 @@ use sea_orm::{
 use uuid::Uuid;
 
 async fn set_local(tx: &DatabaseTransaction, name: &str, value: &str) -> Result<(), DbErr> {
-    if tx.get_database_backend() == DbBackend::Postgres {
-        tx.execute(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config($1, $2, true)",
-            [name.into(), value.into()],
-        ))
-        .await?;
+    match tx.get_database_backend() {
+        DbBackend::Postgres => {
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config($1, $2, true)",
+                [name.into(), value.into()],
+            ))
+            .await?;
+        }
+        // A write that changes nothing, so the transaction holds the write lock from here.
+        DbBackend::Sqlite => {
+            tx.execute_unprepared("UPDATE users SET id = id WHERE 0")
+                .await?;
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -197,23 +197,7 @@ pub async fn send(
         },
     )
     .await?;
-    if body.stream {
-        return Ok(stream_exchange(sent.exchange, sent.live).into_response());
-    }
-    let assistant = match sent.live {
-        Some(live) => wait_for(live)
-            .await
-            .unwrap_or(sent.exchange.assistant_message),
-        None => sent.exchange.assistant_message,
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(ExchangeDto {
-            user_message: sent.exchange.user_message,
-            assistant_message: assistant,
-        }),
-    )
-        .into_response())
+    Ok(respond(sent, body.stream).await)
 }
 
 #[derive(Deserialize)]
@@ -238,8 +222,14 @@ pub async fn regenerate(
         Some(content) => chat_messages::edit_last(&state, &auth, id, &content, body.model).await?,
         None => chat_messages::regenerate(&state, &auth, id, body.model).await?,
     };
-    if body.stream {
-        return Ok(stream_exchange(sent.exchange, sent.live).into_response());
+    Ok(respond(sent, body.stream).await)
+}
+
+/// The answer to a started exchange: an SSE stream, or (waiting for the answer to end)
+/// both messages as JSON.
+async fn respond(sent: chat_messages::Sent, stream: bool) -> Response {
+    if stream {
+        return stream_exchange(sent.exchange, sent.live).into_response();
     }
     let assistant = match sent.live {
         Some(live) => wait_for(live)
@@ -247,14 +237,14 @@ pub async fn regenerate(
             .unwrap_or(sent.exchange.assistant_message),
         None => sent.exchange.assistant_message,
     };
-    Ok((
+    (
         StatusCode::CREATED,
         Json(ExchangeDto {
             user_message: sent.exchange.user_message,
             assistant_message: assistant,
         }),
     )
-        .into_response())
+        .into_response()
 }
 
 pub async fn stop(
