@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# Starts a built Parley binary on a free port with its own SQLite database, waits until it
-# is ready, runs the Playwright suite against it in Debian's Chromium, and stops it.
+# Starts a built Parley binary on a free port with its own SQLite database, and the bundled
+# test provider (parley-test-provider, built next to it) as its AI backend; waits until both
+# are ready, runs the Playwright suite against them in Debian's Chromium, and stops them.
 # Usage: end2end/run.sh path/to/parley [playwright args…]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bin=${1:?usage: end2end/run.sh path/to/parley}; shift
 
+provider_bin="$(dirname "$bin")/parley-test-provider"
+if [ ! -x "$provider_bin" ]; then
+  step "building the test provider"
+  RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo build -q -p parley-test-provider --bin parley-test-provider || exit 1
+  provider_bin="$CARGO_TARGET_DIR/debug/parley-test-provider"
+fi
+
 work=$(mktemp -d)
+provider_port=$(free_port)
+export TEST_PROVIDER_KEY="e2e-provider-key-$RANDOM$RANDOM"
+export TEST_PROVIDER_URL="http://127.0.0.1:$provider_port/v1"
+"$provider_bin" --port "$provider_port" --api-key "$TEST_PROVIDER_KEY" >"$work/provider.log" 2>&1 &
+provider_pid=$!
 port=$(free_port)
 export PARLEY_BIND="127.0.0.1:$port"
 export PARLEY_PUBLIC_URL="http://127.0.0.1:$port"
@@ -16,10 +29,12 @@ export PARLEY_DATA_DIR="$work"
 export PARLEY_ADMIN_EMAIL="admin@parley.test"
 export PARLEY_ADMIN_PASSWORD="e2e-admin-password"
 export PARLEY_LOG="info"
+# The test provider listens on loopback, which the SSRF guard refuses unless allowed.
+export PARLEY_ALLOW_PRIVATE_PROVIDER_HOSTS="127.0.0.1"
 "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() {
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  kill "$pid" "$provider_pid" 2>/dev/null; wait "$pid" "$provider_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -29,9 +44,24 @@ if ! wait_for_url "http://127.0.0.1:$port/readyz" 60; then
   cat "$work/server.log" >&2
   exit 1
 fi
+# The provider prints "listening on …" once it accepts connections.
+for _ in $(seq 100); do grep -q listening "$work/provider.log" && break; sleep 0.1; done
+if ! grep -q listening "$work/provider.log"; then
+  echo "The test provider did not start; its log:" >&2
+  cat "$work/provider.log" >&2
+  exit 1
+fi
+# A key never reaches the log, whatever the tests did.
+check_log_for_key() {
+  if grep -q "$TEST_PROVIDER_KEY" "$work/server.log"; then
+    echo "The provider key appeared in the server log" >&2
+    return 1
+  fi
+}
 cd end2end
 BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@"
 status=$?
+check_log_for_key || status=1
 if [ $status -ne 0 ]; then
   echo "--- server panics and errors ---"
   grep -E -A4 "panicked|ERROR" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 60

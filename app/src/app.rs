@@ -4,8 +4,8 @@ use crate::components::{shell_layout::ShellLayout, theme::Theme};
 use crate::routes::{
     home::HomePage,
     lazy::{
-        AccountRoute, AdminRoute, InvitationRoute, MembersRoute, NewTenantRoute, SignInRoute,
-        SignUpRoute, StatusRoute, TenantRoute,
+        AccountRoute, AdminRoute, AiSettingsRoute, ChatRoute, InvitationRoute, MembersRoute,
+        NewTenantRoute, SignInRoute, SignUpRoute, StatusRoute, TenantRoute,
     },
     not_found::NotFound,
 };
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()}/>
                     <Route path=path!("t/:slug") view={Lazy::<TenantRoute>::new()}/>
                     <Route path=path!("t/:slug/members") view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=path!("t/:slug/chat") view={Lazy::<ChatRoute>::new()}/>
+                    <Route path=path!("t/:slug/settings/ai") view={Lazy::<AiSettingsRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

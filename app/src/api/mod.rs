@@ -4,6 +4,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod ai;
+pub mod chat;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod invitations;

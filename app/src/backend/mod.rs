@@ -10,6 +10,7 @@ pub mod error;
 pub mod generation;
 pub mod http_error;
 pub mod llm;
+pub mod render;
 pub mod repo;
 pub mod request_meta;
 pub mod services;

@@ -14,6 +14,8 @@ pub enum IconKind {
     Users,
     User,
     Shield,
+    Chat,
+    Sliders,
 }
 
 impl IconKind {
@@ -29,6 +31,8 @@ impl IconKind {
             Self::Users => "M16 20v-1.5a3.5 3.5 0 0 0-3.5-3.5h-5A3.5 3.5 0 0 0 4 18.5V20M10 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM20 20v-1.5a3.5 3.5 0 0 0-2.6-3.4M15.5 4.2a3.5 3.5 0 0 1 0 6.6",
             Self::User => "M19 20v-1.5a4 4 0 0 0-4-4H9a4 4 0 0 0-4 4V20M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
             Self::Shield => "M12 3l7 3v5c0 4.5-3 8.3-7 10-4-1.7-7-5.5-7-10V6z",
+            Self::Chat => "M4 5h16v11H9l-5 4zM8 9.5h8M8 12.5h5",
+            Self::Sliders => "M4 7h10M18 7h2M4 17h4M12 17h8M16 5v4M10 15v4",
         }
     }
 }

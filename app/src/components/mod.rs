@@ -1,8 +1,10 @@
 //! Presentational components: props in, callbacks out, no server calls.
 
+pub mod clipboard;
 pub mod current_user;
 pub mod form;
 pub mod icons;
+pub mod local_time;
 pub mod shell_layout;
 pub mod sidebar;
 pub mod theme;

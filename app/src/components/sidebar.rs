@@ -3,6 +3,7 @@
 
 use super::current_user::{tenant_slug_of, use_current_user};
 use super::icons::{Icon, IconKind};
+use crate::roles::Permission;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -19,8 +20,25 @@ pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl In
             {move || slug.get().map(|slug| view! {
                 <p class="nav-heading">"Organisation"</p>
                 <ul class="nav-list">
+                    <NavItem href=format!("/t/{slug}/chat") label="Chat" icon=IconKind::Chat on_navigate/>
                     <NavItem href=format!("/t/{slug}") label="Overview" icon=IconKind::Compass on_navigate/>
                     <NavItem href=format!("/t/{slug}/members") label="Members" icon=IconKind::Users on_navigate/>
+                    <Transition fallback=|| ()>
+                        {
+                            let slug = slug.clone();
+                            move || {
+                                let slug = slug.clone();
+                                Suspend::new(async move {
+                                    let manages_ai = user.await.ok().flatten().is_some_and(|me| {
+                                        me.tenants.iter().any(|t| t.slug == slug && t.role.can(Permission::ManageAi))
+                                    });
+                                    manages_ai.then(|| view! {
+                                        <NavItem href=format!("/t/{slug}/settings/ai") label="AI settings" icon=IconKind::Sliders on_navigate/>
+                                    })
+                                })
+                            }
+                        }
+                    </Transition>
                 </ul>
             })}
             <Transition fallback=|| ()>

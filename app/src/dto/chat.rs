@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The title of a chat until its first exchange names it.
+pub const NEW_CHAT_TITLE: &str = "New chat";
+
 /// Where a provider's API lives and how to talk to it. Every kind speaks OpenAI's chat
 /// completions protocol; Anthropic and Gemini through their OpenAI-compatible endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -240,4 +243,37 @@ pub struct MessagePageDto {
 pub struct ExchangeDto {
     pub user_message: MessageDto,
     pub assistant_message: MessageDto,
+}
+
+/// A message as the chat page shows it: an answer's Markdown is rendered and sanitised on
+/// the server (`html`), so the browser never parses model output itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessageView {
+    pub message: MessageDto,
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessagePage {
+    pub items: Vec<ChatMessageView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatPageDto {
+    pub items: Vec<ChatDto>,
+    pub next_cursor: Option<String>,
+}
+
+/// What the chat page needs to know about the caller and the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatContextDto {
+    /// The models this caller may pick.
+    pub models: Vec<ModelDto>,
+    pub default_model: Option<String>,
+    pub may_choose_model: bool,
+    /// May open the AI settings (admin+).
+    pub can_manage_ai: bool,
+    /// Viewers read the organisation but do not chat.
+    pub can_chat: bool,
 }

@@ -36,4 +36,6 @@ lazy_page! {
     TenantRoute => super::tenant::TenantHome;
     MembersRoute => super::members::MembersPage;
     NewTenantRoute => super::new_tenant::NewTenantPage;
+    ChatRoute => super::chat::ChatPage;
+    AiSettingsRoute => super::ai_settings::AiSettingsPage;
 }

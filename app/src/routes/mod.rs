@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod ai_settings;
 pub mod auth;
+pub mod chat;
 pub mod error_page;
 pub mod home;
 pub mod invite;

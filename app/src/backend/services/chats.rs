@@ -15,7 +15,7 @@ use crate::dto::chat::ChatDto;
 use crate::roles::Role;
 use uuid::Uuid;
 
-pub const NEW_CHAT_TITLE: &str = "New chat";
+pub use crate::dto::chat::NEW_CHAT_TITLE;
 /// Deleted chats stay restorable this long, then go for good.
 const UNDO_WINDOW_HOURS: i64 = 24;
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod chat_messages;
+pub mod chat_page;
 pub mod chat_settings;
 pub mod chat_view;
 pub mod chats;

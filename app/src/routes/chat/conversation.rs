@@ -1,0 +1,405 @@
+//! One open chat: its messages (the newest page first; older pages load when the reader
+//! scrolls to the top), the answer being written, and the composer.
+
+use super::{
+    composer::Composer,
+    follow::{self, Heard},
+    message::MessageRow,
+    store::ChatStore,
+};
+use crate::api::chat::{
+    chat_message, chat_messages, get_chat, regenerate_answer, send_message, stop_answer,
+};
+use crate::components::form::Notice;
+use crate::dto::chat::{ChatMessageView, MessageRole, MessageStatus, NEW_CHAT_TITLE};
+use leptos::{html, prelude::*, task::spawn_local};
+use uuid::Uuid;
+
+/// A message on the page; its own signal, so a streaming answer re-renders only itself.
+#[derive(Clone, Copy)]
+pub struct Row {
+    pub id: Uuid,
+    pub view: RwSignal<ChatMessageView>,
+}
+
+impl Row {
+    fn seq(&self) -> i64 {
+        self.view.with_untracked(|v| v.message.seq)
+    }
+}
+
+/// The state of one conversation and what can be done with it.
+#[derive(Clone, Copy)]
+pub struct Conv {
+    pub chat_id: Uuid,
+    store: ChatStore,
+    pub rows: RwSignal<Vec<Row>>,
+    /// Bumped when text arrives, so the view can keep the newest line in sight.
+    pub tick: RwSignal<u64>,
+    pub problem: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    pub model: RwSignal<String>,
+}
+
+impl Conv {
+    fn slug(&self) -> String {
+        self.store.slug.get_untracked()
+    }
+
+    /// Adds or replaces a message.
+    fn upsert(&self, view: ChatMessageView) {
+        let id = view.message.id;
+        let existing = self
+            .rows
+            .with_untracked(|rows| rows.iter().find(|r| r.id == id).copied());
+        match existing {
+            Some(row) => row.view.set(view),
+            None => self.rows.update(|rows| {
+                rows.push(Row {
+                    id,
+                    view: RwSignal::new(view),
+                });
+            }),
+        }
+        self.tick.update(|t| *t += 1);
+    }
+
+    /// Replaces everything from the question on (regenerate and edit rewrite the tail).
+    fn replace_tail(&self, question: ChatMessageView, answer: ChatMessageView) {
+        let from = question.message.seq;
+        self.rows.update(|rows| rows.retain(|r| r.seq() < from));
+        let answer_id = answer.message.id;
+        let streaming = answer.message.status == MessageStatus::Streaming;
+        self.upsert(question);
+        self.upsert(answer);
+        if streaming {
+            self.follow(answer_id);
+        }
+    }
+
+    fn edit_text(&self, id: Uuid, edit: impl FnOnce(&mut String)) {
+        if let Some(row) = self
+            .rows
+            .with_untracked(|rows| rows.iter().rev().find(|r| r.id == id).copied())
+        {
+            row.view.update(|v| edit(&mut v.message.content));
+            self.tick.update(|t| *t += 1);
+        }
+    }
+
+    /// Shows an answer as it is written, until it ends.
+    pub fn follow(self, message_id: Uuid) {
+        let url = follow::events_url(&self.slug(), self.chat_id, message_id);
+        follow::watch(&url, message_id, move |heard| match heard {
+            Heard::Restart => self.edit_text(message_id, String::clear),
+            Heard::Text(text) => self.edit_text(message_id, |c| c.push_str(&text)),
+            Heard::Ended => spawn_local(async move {
+                self.settle(message_id).await;
+            }),
+        });
+    }
+
+    /// Reads an ended answer back as stored (with its rendered HTML and status).
+    async fn settle(self, message_id: Uuid) {
+        match chat_message(self.slug(), self.chat_id, message_id).await {
+            Ok(view) => self.upsert(view),
+            Err(e) => self.problem.set(Some(e.to_string())),
+        }
+        follow::unwatch(message_id);
+        // The first exchange names the chat.
+        if self.store.title(self.chat_id).as_deref() == Some(NEW_CHAT_TITLE) {
+            if let Ok(chat) = get_chat(self.slug(), self.chat_id).await {
+                self.store.remember(chat);
+            }
+        }
+    }
+
+    /// Sends a question. Returns whether it was stored (the draft is kept otherwise).
+    pub async fn send(self, content: String) -> bool {
+        self.busy.set(true);
+        self.problem.set(None);
+        let model = Some(self.model.get_untracked());
+        let client_id = Uuid::new_v4().to_string();
+        let answer = send_message(self.slug(), self.chat_id, content, model, client_id).await;
+        self.busy.set(false);
+        match answer {
+            Ok((question, answer)) => {
+                let id = answer.message.id;
+                let streaming = answer.message.status == MessageStatus::Streaming;
+                self.upsert(question);
+                self.upsert(answer);
+                if streaming {
+                    self.follow(id);
+                }
+                true
+            }
+            Err(e) => {
+                self.problem.set(Some(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Answers the last question again, after replacing it when `content` is given.
+    pub fn regenerate(self, content: Option<String>) {
+        self.busy.set(true);
+        self.problem.set(None);
+        spawn_local(async move {
+            let model = Some(self.model.get_untracked());
+            let answer = regenerate_answer(self.slug(), self.chat_id, model, content).await;
+            self.busy.set(false);
+            match answer {
+                Ok((question, answer)) => self.replace_tail(question, answer),
+                Err(e) => self.problem.set(Some(e.to_string())),
+            }
+        });
+    }
+
+    /// Stops the answer being written; what was written so far is kept.
+    pub fn stop(self, message_id: Uuid) {
+        spawn_local(async move {
+            match stop_answer(self.slug(), self.chat_id, message_id).await {
+                Ok(view) => {
+                    follow::unwatch(message_id);
+                    self.upsert(view);
+                }
+                Err(e) => self.problem.set(Some(e.to_string())),
+            }
+        });
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+#[component]
+pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    let conv = Conv {
+        chat_id,
+        store,
+        rows: RwSignal::new(Vec::new()),
+        tick: RwSignal::new(0),
+        problem: RwSignal::new(None),
+        busy: RwSignal::new(false),
+        model: RwSignal::new(String::new()),
+    };
+    let load = RwSignal::new(Load::Loading);
+    let older = RwSignal::new(None::<String>);
+    let loading_older = RwSignal::new(false);
+    let scroller = NodeRef::<html::Div>::new();
+    // Follow the newest text unless the reader scrolled up to read.
+    let stick = StoredValue::new(true);
+
+    Effect::new(move |_| {
+        spawn_local(async move {
+            match chat_messages(store.slug.get_untracked(), chat_id, None).await {
+                Ok(page) => {
+                    older.set(page.next_cursor);
+                    let streaming: Vec<Uuid> = page
+                        .items
+                        .iter()
+                        .filter(|v| v.message.status == MessageStatus::Streaming)
+                        .map(|v| v.message.id)
+                        .collect();
+                    for view in page.items {
+                        conv.upsert(view);
+                    }
+                    load.set(Load::Ready);
+                    // A reload in the middle of an answer picks it up again.
+                    for id in streaming {
+                        conv.follow(id);
+                    }
+                }
+                Err(e) => load.set(Load::Failed(e.to_string())),
+            }
+        });
+    });
+    on_cleanup(move || {
+        for row in conv.rows.get_untracked() {
+            follow::unwatch(row.id);
+        }
+    });
+    // The model: the chat's own, else the tenant default, else the first one offered.
+    Effect::new(move |_| {
+        let Some(context) = store.context.get() else {
+            return;
+        };
+        if !conv.model.get_untracked().is_empty() {
+            return;
+        }
+        let own = store
+            .known
+            .with(|k| k.get(&chat_id).and_then(|c| c.model.clone()));
+        let offered = |id: &String| context.models.iter().any(|m| &m.id == id);
+        let pick = own
+            .filter(offered)
+            .or(context.default_model.clone().filter(offered))
+            .or_else(|| context.models.first().map(|m| m.id.clone()));
+        if let Some(pick) = pick {
+            conv.model.set(pick);
+        }
+    });
+    // Keep the newest line in view while following.
+    Effect::new(move |_| {
+        conv.tick.track();
+        conv.rows.track();
+        if active.get() && stick.get_value() {
+            if let Some(el) = scroller.get() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        }
+    });
+
+    let load_older = move || {
+        let Some(before) = older.get_untracked() else {
+            return;
+        };
+        if loading_older.get_untracked() {
+            return;
+        }
+        loading_older.set(true);
+        spawn_local(async move {
+            let answer = chat_messages(store.slug.get_untracked(), chat_id, Some(before)).await;
+            loading_older.set(false);
+            let Ok(page) = answer else {
+                return;
+            };
+            let previous_height = scroller.get_untracked().map(|el| el.scroll_height());
+            older.set(page.next_cursor);
+            let mut added: Vec<Row> = page
+                .items
+                .into_iter()
+                .map(|view| Row {
+                    id: view.message.id,
+                    view: RwSignal::new(view),
+                })
+                .collect();
+            stick.set_value(false);
+            conv.rows.update(|rows| {
+                added.retain(|a| !rows.iter().any(|r| r.id == a.id));
+                added.append(rows);
+                *rows = added;
+            });
+            // Keep the message the reader was looking at where it was.
+            if let (Some(el), Some(before)) = (scroller.get_untracked(), previous_height) {
+                request_animation_frame(move || {
+                    el.set_scroll_top(el.scroll_top() + el.scroll_height() - before);
+                });
+            }
+        });
+    };
+
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            stick.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 80);
+            if el.scroll_top() < 120 {
+                load_older();
+            }
+        }
+    };
+
+    let live = Memo::new(move |_| {
+        conv.rows.with(|rows| {
+            rows.last().and_then(|r| {
+                r.view.with(|v| {
+                    (v.message.status == MessageStatus::Streaming).then_some(v.message.id)
+                })
+            })
+        })
+    });
+    let last_question = Memo::new(move |_| {
+        conv.rows.with(|rows| {
+            rows.iter()
+                .rev()
+                .find(|r| {
+                    r.view
+                        .with_untracked(|v| v.message.role == MessageRole::User)
+                })
+                .map(|r| r.id)
+        })
+    });
+    let last_answer = Memo::new(move |_| {
+        conv.rows.with(|rows| {
+            rows.last()
+                .filter(|r| {
+                    r.view
+                        .with_untracked(|v| v.message.role == MessageRole::Assistant)
+                })
+                .map(|r| r.id)
+        })
+    });
+
+    view! {
+        <div
+            class="conversation"
+            id=format!("panel-{chat_id}")
+            role="tabpanel"
+            aria-labelledby=format!("tab-{chat_id}")
+            hidden=move || !active.get()
+        >
+            <div class="messages" node_ref=scroller on:scroll=on_scroll on:click=copy_code>
+                {move || older.get().is_some().then(|| view! {
+                    <button type="button" class="button button-secondary button-small load-older" on:click=move |_| load_older()>
+                        {move || if loading_older.get() { "Loading…" } else { "Load earlier messages" }}
+                    </button>
+                })}
+                {move || match load.get() {
+                    Load::Loading => Some(view! { <p class="muted conversation-note" aria-busy="true">"Loading messages…"</p> }.into_any()),
+                    Load::Failed(e) => Some(view! { <Notice kind="error">{e}</Notice> }.into_any()),
+                    Load::Ready if conv.rows.with(Vec::is_empty) => Some(view! {
+                        <div class="conversation-note">
+                            <p class="muted">"Ask anything. Enter sends, Shift+Enter starts a new line."</p>
+                        </div>
+                    }.into_any()),
+                    Load::Ready => None,
+                }}
+                <ol class="message-list" aria-label="Messages">
+                    <For each=move || conv.rows.get() key=|row| row.id let:row>
+                        <MessageRow
+                            row
+                            conv
+                            is_last_question=Signal::derive(move || last_question.get() == Some(row.id))
+                            is_last_answer=Signal::derive(move || last_answer.get() == Some(row.id))
+                            busy=Signal::derive(move || live.get().is_some() || conv.busy.get())
+                        />
+                    </For>
+                </ol>
+            </div>
+            {move || conv.problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <Composer conv live/>
+        </div>
+    }
+}
+
+/// The copy buttons of code blocks come with the server-rendered answer HTML; one
+/// listener on the list serves them all.
+fn copy_code(ev: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button.copy-code").ok().flatten())
+        else {
+            return;
+        };
+        let code = button
+            .closest(".code-block")
+            .ok()
+            .flatten()
+            .and_then(|block| block.query_selector("pre").ok().flatten())
+            .and_then(|pre| pre.text_content());
+        if let Some(code) = code {
+            crate::components::clipboard::copy(&code);
+            button.set_text_content(Some("Copied"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}

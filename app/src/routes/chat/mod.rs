@@ -1,0 +1,267 @@
+//! The chat page (`/t/{slug}/chat`): the caller's chats on the left, open chats as tabs on
+//! the right. Lists and messages load after hydration; answers stream in as they are
+//! written and keep being written when the page closes.
+
+mod chat_list;
+mod composer;
+mod conversation;
+pub mod follow;
+mod message;
+mod store;
+pub mod tabs;
+
+use super::tenant::use_slug;
+use crate::api::chat::{chat_context, create_chat, get_chat};
+use crate::components::form::Notice;
+use crate::components::icons::{Icon, IconKind};
+use chat_list::ChatList;
+use conversation::Conversation;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_meta::Title;
+use leptos_router::{hooks::use_query_map, NavigateOptions};
+use store::ChatStore;
+use tabs::Tabs;
+use uuid::Uuid;
+
+/// The router's `navigate`, kept where event handlers can reach it.
+type Navigate = StoredValue<Box<dyn Fn(&str, NavigateOptions)>, LocalStorage>;
+
+/// Opens, switches and closes tabs by changing the URL.
+#[derive(Clone, Copy)]
+pub struct TabControl {
+    pub tabs: Memo<Tabs>,
+    slug: Signal<String>,
+    /// Only in the browser: a local value dropped on another server thread would panic,
+    /// and server rendering never navigates.
+    navigate: Option<Navigate>,
+}
+
+impl TabControl {
+    fn go(&self, tabs: &Tabs) {
+        let query = tabs.query();
+        let url = if query.is_empty() {
+            format!("/t/{}/chat", self.slug.get_untracked())
+        } else {
+            format!("/t/{}/chat?{query}", self.slug.get_untracked())
+        };
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        if let Some(navigate) = self.navigate {
+            navigate.with_value(|navigate| navigate(&url, options));
+        }
+    }
+
+    pub fn open(&self, id: Uuid) {
+        self.go(&self.tabs.get_untracked().opened(id));
+    }
+
+    pub fn close(&self, id: Uuid) {
+        self.go(&self.tabs.get_untracked().closed(id));
+    }
+}
+
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let slug = use_slug();
+    let query = use_query_map();
+    let tabs = Memo::new(move |_| {
+        query.with(|q| Tabs::parse(q.get("tabs").as_deref(), q.get("chat").as_deref()))
+    });
+    let store = ChatStore::new(slug);
+    #[cfg(feature = "hydrate")]
+    let navigate = Some(StoredValue::new_local(
+        Box::new(leptos_router::hooks::use_navigate()) as Box<dyn Fn(&str, NavigateOptions)>,
+    ));
+    #[cfg(not(feature = "hydrate"))]
+    let navigate = None;
+    let control = TabControl {
+        tabs,
+        slug,
+        navigate,
+    };
+    provide_context(store);
+    provide_context(control);
+    let problem = RwSignal::new(None::<String>);
+    // Phone: the chat list is a panel over the conversation.
+    let list_open = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        let slug = slug.get();
+        spawn_local(async move {
+            match chat_context(slug).await {
+                Ok(context) => store.context.set(Some(context)),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    });
+    // Tabs opened from the URL need their titles.
+    Effect::new(move |_| {
+        for id in tabs.get().open {
+            if store.known.with_untracked(|k| k.contains_key(&id)) {
+                continue;
+            }
+            spawn_local(async move {
+                match get_chat(slug.get_untracked(), id).await {
+                    Ok(chat) => store.remember(chat),
+                    // Deleted or not ours: the tab cannot show anything.
+                    Err(_) => control.close(id),
+                }
+            });
+        }
+    });
+
+    let new_chat = move || {
+        spawn_local(async move {
+            match create_chat(slug.get_untracked(), None).await {
+                Ok(chat) => {
+                    let id = chat.id;
+                    store.insert(chat);
+                    control.open(id);
+                    list_open.set(false);
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <Title text="Chat"/>
+        <section class="chat-page" class:list-open=move || list_open.get()>
+            <aside class="chat-list-panel" aria-label="Your chats">
+                <ChatList on_new=new_chat on_pick=move || list_open.set(false)/>
+            </aside>
+            <div class="chat-main">
+                <div class="chat-tabs">
+                    <button
+                        type="button"
+                        class="icon-button chat-list-toggle"
+                        aria-label="Show your chats"
+                        aria-expanded=move || list_open.get().to_string()
+                        on:click=move |_| list_open.update(|o| *o = !*o)
+                    >
+                        <Icon kind=IconKind::Menu/>
+                    </button>
+                    <TabStrip/>
+                    <button type="button" class="button button-small" on:click=move |_| new_chat()>
+                        "New chat"
+                    </button>
+                </div>
+                {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                <UndoDelete/>
+                <For each=move || tabs.get().open key=|id| *id let:id>
+                    <Conversation chat_id=id active=Signal::derive(move || tabs.get().active == Some(id))/>
+                </For>
+                {move || tabs.get().open.is_empty().then(|| view! { <EmptyState on_new=new_chat/> })}
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TabStrip() -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    let control = expect_context::<TabControl>();
+    view! {
+        <div class="tab-strip" role="tablist" aria-label="Open chats">
+            <For each=move || control.tabs.get().open key=|id| *id let:id>
+                <div class="tab" class:active=move || control.tabs.get().active == Some(id)>
+                    <button
+                        type="button"
+                        role="tab"
+                        id=format!("tab-{id}")
+                        aria-controls=format!("panel-{id}")
+                        aria-selected=move || (control.tabs.get().active == Some(id)).to_string()
+                        class="tab-title"
+                        on:click=move |_| control.open(id)
+                    >
+                        {move || store.title(id).unwrap_or_else(|| "…".into())}
+                    </button>
+                    <button
+                        type="button"
+                        class="tab-close"
+                        aria-label=move || format!("Close {}", store.title(id).unwrap_or_else(|| "chat".into()))
+                        on:click=move |_| control.close(id)
+                    >
+                        "×"
+                    </button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+/// After a delete: a notice with an undo button, until the next delete or a close.
+#[component]
+fn UndoDelete() -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    let control = expect_context::<TabControl>();
+    let undo = move |_| {
+        let Some(chat) = store.deleted.get_untracked() else {
+            return;
+        };
+        store.deleted.set(None);
+        spawn_local(async move {
+            if let Ok(chat) =
+                crate::api::chat::restore_chat(store.slug.get_untracked(), chat.id).await
+            {
+                let id = chat.id;
+                store.insert(chat);
+                control.open(id);
+            }
+        });
+    };
+    view! {
+        {move || store.deleted.get().map(|chat| view! {
+            <div class="notice notice-info undo-notice" role="status">
+                <span>{format!("Deleted “{}”.", chat.title)}</span>
+                <button type="button" class="button button-secondary button-small" on:click=undo>"Undo"</button>
+                <button type="button" class="icon-button" aria-label="Dismiss" on:click=move |_| store.deleted.set(None)>"×"</button>
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn EmptyState(on_new: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    view! {
+        <div class="chat-empty">
+            <div class="empty-state">
+                <h1>"What shall we work on?"</h1>
+                {move || match store.context.get() {
+                    None => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
+                    Some(c) if !c.can_chat => view! {
+                        <p>"Viewers can look around this organisation but cannot chat. Ask an admin for the member role."</p>
+                    }.into_any(),
+                    Some(c) if c.models.is_empty() => view! {
+                        <NoModels can_manage_ai=c.can_manage_ai/>
+                    }.into_any(),
+                    Some(_) => view! {
+                        <p>"Start a new chat, or pick one on the left. Your chats are private to you."</p>
+                        <button type="button" class="button" on:click=move |_| on_new()>"Start a new chat"</button>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// Shown when the caller has no model to talk to.
+#[component]
+pub fn NoModels(can_manage_ai: bool) -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    if can_manage_ai {
+        view! {
+            <p>"No AI model is set up yet. Add a provider and enable its models to start chatting."</p>
+            <a class="button" href=move || format!("/t/{}/settings/ai", store.slug.get())>"Open AI settings"</a>
+        }
+        .into_any()
+    } else {
+        view! { <p>"No AI model is set up for this organisation yet. Ask an admin to add one."</p> }
+            .into_any()
+    }
+}
