@@ -28,6 +28,9 @@ enum Command {
     },
     /// Print a new random master key for PARLEY_MASTER_KEY.
     GenerateMasterKey,
+    /// Re-seal stored secrets under the current master key (after rotating it: the old key
+    /// goes in PARLEY_PREVIOUS_MASTER_KEYS until this has run).
+    RotateKeys,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         match cli.command {
             None | Some(Command::Serve) => server::serve::run(config).await,
             Some(Command::Migrate { action }) => migrate(config, action).await,
+            Some(Command::RotateKeys) => rotate_keys(config).await,
             Some(Command::GenerateMasterKey) => Ok(()),
         }
     });
@@ -86,6 +90,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn rotate_keys(config: Config) -> anyhow::Result<()> {
+    let state = server::serve::open_state(&config).await?;
+    let report = app::backend::services::key_rotation::rotate(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("rotate keys")?;
+    println!(
+        "{} secrets checked, {} re-sealed under the current master key, {} unreadable",
+        report.checked, report.resealed, report.unreadable
+    );
+    if report.unreadable > 0 {
+        anyhow::bail!(
+            "some secrets open with no configured master key; they were left as they are"
+        );
+    }
+    Ok(())
 }
 
 async fn migrate(config: Config, action: MigrateAction) -> anyhow::Result<()> {

@@ -1,120 +1,11 @@
 //! The `parley` binary as an operator runs it: configuration errors, first-run
 //! administrator, request ids in JSON logs, graceful shutdown on SIGTERM.
 
+use crate::support::binary::{parley, Running};
 use std::{
     io::{BufRead, BufReader},
-    net::TcpListener,
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    time::Duration,
 };
-
-fn parley() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_parley"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Running {
-    child: Child,
-    port: u16,
-}
-
-impl Running {
-    fn start(data: &Path, extra: &[(&str, &str)]) -> Self {
-        let port = free_port();
-        let mut cmd = parley();
-        cmd.env("PARLEY_BIND", format!("127.0.0.1:{port}"))
-            .env("PARLEY_DATA_DIR", data)
-            .env(
-                "PARLEY_DATABASE_URL",
-                format!("sqlite://{}/parley.db", data.display()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        let child = cmd.arg("serve").spawn().unwrap();
-        let running = Self { child, port };
-        running.wait_ready();
-        running
-    }
-
-    fn get(&self, path: &str) -> (u16, String, String) {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        let status = out
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("0")
-            .parse()
-            .unwrap_or(0);
-        let request_id = out
-            .lines()
-            .find_map(|l| l.strip_prefix("x-request-id: "))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        (status, request_id, out)
-    }
-
-    fn wait_ready(&self) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
-                && self.get("/readyz").0 == 200
-            {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("parley did not become ready");
-    }
-
-    fn terminate(mut self) -> (std::process::ExitStatus, String, String, Duration) {
-        let started = Instant::now();
-        Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        let status = self.child.wait().unwrap();
-        let elapsed = started.elapsed();
-        let mut stdout = String::new();
-        let mut stderr = String::new();
-        use std::io::Read;
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        (status, stdout, stderr, elapsed)
-    }
-}
 
 #[test]
 fn a_bad_setting_stops_start_up_naming_the_variable() {
@@ -181,8 +72,12 @@ fn json_logs_carry_the_request_id_and_never_the_admin_password() {
             ("PARLEY_ADMIN_EMAIL", "Ops@Example.com"),
         ],
     );
-    let (status, request_id, _) = running.get("/healthz");
-    assert_eq!(status, 200);
+    let health = running.get("/healthz");
+    assert_eq!(health.status, 200);
+    let request_id = health
+        .header("x-request-id")
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(request_id.len(), 36);
     let (_, stdout, stderr, _) = running.terminate();
     assert!(!stdout.contains(secret) && !stderr.contains(secret));

@@ -1,10 +1,10 @@
 //! AI providers of one tenant.
 
-use super::scope::TenantTx;
+use super::scope::{SystemTx, TenantTx};
 use crate::backend::entities::ai_provider;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -59,4 +59,52 @@ pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, DbErr> {
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+/// A sealed key anywhere on the platform (key rotation).
+pub struct SealedKey {
+    pub tenant_id: Uuid,
+    pub id: Uuid,
+    pub sealed: String,
+}
+
+/// Every provider key, across tenants.
+///
+/// # Errors
+/// Database errors.
+pub async fn all_sealed_keys(tx: &SystemTx) -> Result<Vec<SealedKey>, DbErr> {
+    let rows = ai_provider::Entity::find()
+        .filter(ai_provider::Column::ApiKeySealed.is_not_null())
+        .order_by_asc(ai_provider::Column::Id)
+        .all(tx.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            row.api_key_sealed.map(|sealed| SealedKey {
+                tenant_id: row.tenant_id,
+                id: row.id,
+                sealed,
+            })
+        })
+        .collect())
+}
+
+/// Replaces one key's ciphertext, if it is still the one that was read.
+///
+/// # Errors
+/// Database errors.
+pub async fn replace_sealed_key(
+    tx: &SystemTx,
+    key: &SealedKey,
+    resealed: String,
+) -> Result<bool, DbErr> {
+    let result = ai_provider::Entity::update_many()
+        .col_expr(ai_provider::Column::ApiKeySealed, Expr::value(resealed))
+        .filter(ai_provider::Column::TenantId.eq(key.tenant_id))
+        .filter(ai_provider::Column::Id.eq(key.id))
+        .filter(ai_provider::Column::ApiKeySealed.eq(key.sealed.as_str()))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
 }

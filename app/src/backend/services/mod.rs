@@ -10,6 +10,7 @@ pub mod chat_view;
 pub mod chats;
 pub mod first_admin;
 pub mod invitations;
+pub mod key_rotation;
 pub mod members;
 pub mod migrations;
 pub mod models;

@@ -34,7 +34,8 @@ pub struct ProviderInput {
     pub enabled_models: Option<Vec<String>>,
 }
 
-fn key_slot(tenant_id: Uuid, provider_id: Uuid) -> Slot<'static> {
+/// Where a provider's key is sealed: bound to its tenant and row.
+pub(crate) fn key_slot(tenant_id: Uuid, provider_id: Uuid) -> Slot<'static> {
     Slot {
         tenant_id: Some(tenant_id),
         table: "ai_providers",
