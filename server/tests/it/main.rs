@@ -7,9 +7,12 @@ mod support;
 
 mod accounts;
 mod auth_sweep;
+mod chat;
+mod crash_recovery;
 mod csrf;
 mod errors;
 mod health;
+mod key_rotation;
 mod migrations;
 mod pages;
 mod process;

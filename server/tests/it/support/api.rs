@@ -25,22 +25,7 @@ impl TestApp {
         who: &As,
         body: Option<Value>,
     ) -> TestResponse {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(format!("/api/v1{path}"))
-            .header("origin", PUBLIC_ORIGIN);
-        match who {
-            As::Anonymous => {}
-            As::Cookie(cookie) => req = req.header("cookie", cookie),
-            As::Bearer(token) => req = req.header("authorization", format!("Bearer {token}")),
-        }
-        let req = match body {
-            Some(json) => req
-                .header("content-type", "application/json")
-                .body(Body::from(json.to_string())),
-            None => req.body(Body::empty()),
-        };
-        self.send(req.unwrap()).await
+        self.send(api_request(method, path, who, body)).await
     }
 
     /// Registers `email` and signs in; returns the cookie to send.
@@ -129,4 +114,24 @@ pub fn session_cookie(r: &TestResponse) -> String {
         .find(|v| v.contains("parley_session="))
         .unwrap_or_else(|| panic!("no session cookie in {:?}", r.headers));
     set.split(';').next().unwrap().to_string()
+}
+
+/// The request `TestApp::api` sends (`path` relative to `/api/v1`).
+pub fn api_request(method: Method, path: &str, who: &As, body: Option<Value>) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1{path}"))
+        .header("origin", PUBLIC_ORIGIN);
+    match who {
+        As::Anonymous => {}
+        As::Cookie(cookie) => req = req.header("cookie", cookie),
+        As::Bearer(token) => req = req.header("authorization", format!("Bearer {token}")),
+    }
+    let req = match body {
+        Some(json) => req
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string())),
+        None => req.body(Body::empty()),
+    };
+    req.unwrap()
 }

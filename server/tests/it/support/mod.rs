@@ -1,7 +1,10 @@
 //! Test harness: an app built by `build_router` on a real database, and helpers to call it.
 
 pub mod api;
+pub mod binary;
+pub mod logs;
 pub mod postgres;
+pub mod sse;
 pub mod tcp_proxy;
 
 use app::backend::{
@@ -29,6 +32,8 @@ pub struct TestApp {
 pub enum TestDb {
     Sqlite(tempfile::TempDir),
     Postgres(postgres::PgDatabase),
+    /// Another `TestApp` owns the database (see `TestApp::sibling`).
+    Borrowed,
 }
 
 /// A fresh, migrated SQLite database file.
@@ -69,12 +74,24 @@ impl TestApp {
         let owner = owner_connection(&database_url).await;
         migrations::up(&owner).await.unwrap();
         owner.close().await.unwrap();
-        let state = state_for(&database_url).await;
+        let state = state_for(&database_url, test_policy()).await;
         let router = server::http::build_router_with(state.clone(), &test_settings(), endpoints);
         Self {
             router,
             database_url,
             _db: db,
+        }
+    }
+
+    /// A second app on this app's database, as another instance whose outbound policy is
+    /// `policy` (sessions are shared; provider keys sealed by this app cannot be opened there,
+    /// each state has its own master key).
+    pub async fn sibling(&self, policy: parley_outbound::Policy) -> Self {
+        let state = state_for(&self.database_url, policy).await;
+        Self {
+            router: server::http::build_router(state, &test_settings()),
+            database_url: self.database_url.clone(),
+            _db: TestDb::Borrowed,
         }
     }
 
@@ -120,7 +137,24 @@ pub fn test_settings() -> HttpSettings {
     }
 }
 
-pub async fn state_for(database_url: &str) -> AppState {
+/// The outbound policy of test apps: plain http to 127.0.0.1 (where test providers listen)
+/// and nowhere else private; short timeouts so a silent provider fails a test quickly.
+pub fn test_policy() -> parley_outbound::Policy {
+    parley_outbound::Policy::from_list("127.0.0.1").with_timeouts(
+        std::time::Duration::from_secs(2),
+        std::time::Duration::from_secs(3),
+    )
+}
+
+/// Production's policy (no private host allowed), with the test timeouts.
+pub fn strict_policy() -> parley_outbound::Policy {
+    parley_outbound::Policy::default().with_timeouts(
+        std::time::Duration::from_secs(2),
+        std::time::Duration::from_secs(3),
+    )
+}
+
+pub async fn state_for(database_url: &str, policy: parley_outbound::Policy) -> AppState {
     let kind = DbKind::from_url(database_url).unwrap();
     let conn = db::connect(database_url, 4).await.unwrap();
     let options = server::leptos_options(
@@ -137,13 +171,7 @@ pub async fn state_for(database_url: &str) -> AppState {
             app::backend::crypto::master_key::MasterKey::generate(),
             [],
         ),
-        outbound: app::backend::llm::Outbound::new(
-            parley_outbound::Policy::from_list("127.0.0.1").with_timeouts(
-                std::time::Duration::from_secs(2),
-                std::time::Duration::from_secs(3),
-            ),
-        )
-        .unwrap(),
+        outbound: app::backend::llm::Outbound::new(policy).unwrap(),
     };
     AppState::new(conn, kind, options, auth, ai)
 }
