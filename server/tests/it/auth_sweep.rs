@@ -313,6 +313,122 @@ async fn every_server_function_refuses_anonymous_callers(app: TestApp) {
     }
 }
 
+/// Server functions that act on the caller's own account or on the platform, not on a
+/// tenant named in the request; the foreign-tenant sweep leaves them to their own tests.
+const NOT_TENANT_SCOPED: &[&str] = &[
+    "/api/account/password",
+    "/api/account/profile",
+    "/api/account/sessions",
+    "/api/account/sign-out-everywhere",
+    "/api/account/tokens",
+    "/api/account/tokens/create",
+    "/api/account/tokens/revoke",
+    "/api/tenants/create",
+    "/api/invitations/accept",
+];
+
+/// One form body that satisfies every server function's arguments, aimed at tenant A's
+/// objects: `id` is the object the function's area is about.
+fn foreign_form(path: &str, ids: &Ids) -> String {
+    let id = if path.starts_with("/api/ai/") {
+        &ids.provider_id
+    } else if path.starts_with("/api/invitations/") {
+        &ids.invitation_id
+    } else {
+        &ids.chat_id
+    };
+    [
+        ("slug", ids.slug.as_str()),
+        ("id", id),
+        ("chat_id", &ids.chat_id),
+        ("message_id", &ids.message_id),
+        ("user_id", &ids.user_id),
+        ("role", "member"),
+        ("name", "Intruder"),
+        ("kind", "openai_compatible"),
+        ("base_url", "http://127.0.0.1:9/v1"),
+        ("api_key", "sk-intruder"),
+        ("models", "m"),
+        ("enabled_models", ""),
+        ("content", "hello"),
+        ("client_message_id", "sweep-1"),
+        ("title", "Taken over"),
+        ("query", ""),
+        ("suspended", "true"),
+        ("disabled", "true"),
+        ("signup", "open"),
+        ("tenant_creation", "anyone"),
+        ("token", &ids.invitation_token),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", v.replace(':', "%3A").replace('/', "%2F")))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+/// Members, providers, chats, messages and chat settings of tenant A, as text.
+async fn tenant_a_as_its_owner_sees_it(app: &TestApp, owner: &As, chat: &str) -> String {
+    let mut seen = String::new();
+    for path in [
+        "/tenants/sweep-a/members".to_string(),
+        "/tenants/sweep-a/providers".to_string(),
+        "/tenants/sweep-a/chats".to_string(),
+        format!("/tenants/sweep-a/chats/{chat}/messages"),
+        "/tenants/sweep-a/chat-settings".to_string(),
+    ] {
+        seen.push_str(&app.api(Method::GET, &path, owner, None).await.text());
+    }
+    seen
+}
+
+async fn every_server_function_refuses_another_tenants_member(app: TestApp) {
+    let (a_owner, b_member, ids) = setup(&app).await;
+    let As::Cookie(cookie) = &b_member else {
+        panic!("the sweep signs in with a cookie")
+    };
+    let before = tenant_a_as_its_owner_sees_it(&app, &a_owner, &ids.chat_id).await;
+    let public = server::http::server_fn_guard::PUBLIC_SERVER_FNS;
+    let paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for exempt in NOT_TENANT_SCOPED {
+        assert!(
+            paths.iter().any(|p| p == exempt),
+            "{exempt} is listed as not tenant-scoped but is not a server function"
+        );
+    }
+    for path in paths {
+        if public.contains(&path.as_str()) || NOT_TENANT_SCOPED.contains(&path.as_str()) {
+            continue;
+        }
+        let req = http::Request::builder()
+            .method(Method::POST)
+            .uri(&path)
+            .header("origin", crate::support::PUBLIC_ORIGIN)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(foreign_form(&path, &ids)))
+            .unwrap();
+        let r = app.send(req).await;
+        let expected = if path.starts_with("/api/admin/") {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(
+            r.status,
+            expected,
+            "server function {path} as a member of another tenant: {}",
+            r.text()
+        );
+    }
+    assert_eq!(
+        before,
+        tenant_a_as_its_owner_sees_it(&app, &a_owner, &ids.chat_id).await,
+        "tenant A is unchanged"
+    );
+}
+
 /// The sweep notices a route added without a guard: register one and see it reported.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sweep_catches_an_unguarded_endpoint() {
@@ -388,4 +504,5 @@ on_both_databases! {
     rest_sweep => every_endpoint_refuses_anonymous_and_foreign_callers;
     role_matrix => each_role_has_exactly_its_matrix_rights;
     server_fn_sweep => every_server_function_refuses_anonymous_callers;
+    server_fn_foreign_sweep => every_server_function_refuses_another_tenants_member;
 }
