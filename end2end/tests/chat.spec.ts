@@ -133,11 +133,11 @@ test('Stop keeps what was written; a reload mid-answer picks the stream up again
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(lastAnswer(page).getByText('Stopped')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  const kept = await lastAnswer(page).locator('.message-bubble').innerText();
+  const kept = (await lastAnswer(page).locator('.message-bubble').textContent()) ?? '';
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(lastAnswer(page).getByText('Stopped')).toBeVisible();
-  expect(await lastAnswer(page).locator('.message-bubble').innerText()).toBe(kept);
+  await expect(lastAnswer(page).locator('.message-bubble')).toHaveText(kept);
 
   await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Another one /slow:100 /words:50');
   await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');

@@ -46,13 +46,20 @@ impl Conv {
         self.store.slug.get_untracked()
     }
 
-    /// Adds or replaces a message.
+    /// Adds or replaces a message. An answer that ended is never replaced by an older
+    /// reading of it that was still streaming (answers to overlapping requests may arrive
+    /// out of order).
     fn upsert(&self, view: ChatMessageView) {
         let id = view.message.id;
         let existing = self
             .rows
             .with_untracked(|rows| rows.iter().find(|r| r.id == id).copied());
         match existing {
+            Some(row)
+                if view.message.status == MessageStatus::Streaming
+                    && row
+                        .view
+                        .with_untracked(|v| v.message.status != MessageStatus::Streaming) => {}
             Some(row) => row.view.set(view),
             None => self.rows.update(|rows| {
                 rows.push(Row {
