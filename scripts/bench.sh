@@ -21,7 +21,7 @@ port=$(free_port)
 PARLEY_BIND="127.0.0.1:$port" PARLEY_DATA_DIR="$work" PARLEY_DATABASE_URL="sqlite://$work/parley.db" \
   PARLEY_ADMIN_PASSWORD=bench-admin-password PARLEY_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for_url "http://127.0.0.1:$port/readyz" 30
 (cd end2end && BASE_URL="http://127.0.0.1:$port" node bench/first-load.mjs "${BENCH_BROWSER_RUNS:-8}")
 ls -l target/site/pkg | awk 'NR>1 {printf "  %-48s %8.1f KB\n", $9, $5/1000}'
