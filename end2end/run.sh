@@ -31,6 +31,10 @@ export PARLEY_ADMIN_PASSWORD="e2e-admin-password"
 export PARLEY_LOG="info"
 # The test provider listens on loopback, which the SSRF guard refuses unless allowed.
 export PARLEY_ALLOW_PRIVATE_PROVIDER_HOSTS="127.0.0.1"
+# It also plays the platform's own provider, which super-admins may offer to organisations.
+export PARLEY_OPENAI_API_KEY="$TEST_PROVIDER_KEY"
+export PARLEY_OPENAI_BASE_URL="$TEST_PROVIDER_URL"
+export PARLEY_OPENAI_MODELS="parley-echo"
 "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() {

@@ -7,6 +7,7 @@ mod m20261122_000001_create_users;
 mod m20261122_000002_create_tenancy;
 pub mod m20261122_000003_row_level_security;
 mod m20261123_000004_create_chat;
+mod m20261123_000005_platform_ai;
 
 pub use m20261122_000003_row_level_security::APP_ROLE;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_tenancy::Migration),
             Box::new(m20261122_000003_row_level_security::Migration),
             Box::new(m20261123_000004_create_chat::Migration),
+            Box::new(m20261123_000005_platform_ai::Migration),
         ]
     }
 }

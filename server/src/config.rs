@@ -39,6 +39,9 @@ pub struct Config {
     pub provider_connect_timeout: Duration,
     /// Per read, not in total: long answers stream for minutes.
     pub provider_read_timeout: Duration,
+    /// The platform's own provider (`PARLEY_OPENAI_API_KEY`), offered to tenants by a
+    /// super-admin.
+    pub platform_ai: Option<app::backend::llm::PlatformAi>,
     pub admin_email: String,
     pub admin_password: Option<SecretString>,
     pub log: String,
@@ -351,6 +354,7 @@ impl Config {
         };
         let provider_connect_timeout = seconds("provider_connect_timeout_secs", 10, 300)?;
         let provider_read_timeout = seconds("provider_read_timeout_secs", 60, 3600)?;
+        let platform_ai = platform_ai(sources)?;
         let session_idle = minutes("session_idle_minutes", 12 * 60, 30 * 24 * 60)?;
         let session_max = minutes("session_max_minutes", 7 * 24 * 60, 90 * 24 * 60)?;
         Ok(Self {
@@ -363,6 +367,7 @@ impl Config {
             allow_private_provider_hosts,
             provider_connect_timeout,
             provider_read_timeout,
+            platform_ai,
             admin_email,
             admin_password,
             log,
@@ -413,6 +418,52 @@ fn default_site_root() -> PathBuf {
 }
 
 /// Reads `<data dir>/master.key`, creating it (mode 0600) on first run.
+/// `PARLEY_OPENAI_API_KEY` (with `PARLEY_OPENAI_BASE_URL` and `PARLEY_OPENAI_MODELS`):
+/// the platform's own OpenAI-compatible provider, or `None` without a key.
+fn platform_ai(sources: &Sources) -> Result<Option<app::backend::llm::PlatformAi>, ConfigError> {
+    let Some((key, _)) = sources
+        .get("openai_api_key")
+        .filter(|(k, _)| !k.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let base_url = sources.parse(
+        "openai_base_url",
+        || "https://api.openai.com/v1".to_string(),
+        |v| {
+            if v.starts_with("https://") || v.starts_with("http://") {
+                Ok(v.trim_end_matches('/').to_string())
+            } else {
+                Err(format!(
+                    "must be an http(s) address like https://api.openai.com/v1, not `{v}`"
+                ))
+            }
+        },
+    )?;
+    let models = sources.parse(
+        "openai_models",
+        || vec!["gpt-4o-mini".to_string()],
+        |v| {
+            let models: Vec<String> = v
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect();
+            if models.is_empty() {
+                Err("must name at least one model, like `gpt-4o-mini,gpt-4o`".into())
+            } else {
+                Ok(models)
+            }
+        },
+    )?;
+    Ok(Some(app::backend::llm::PlatformAi {
+        base_url,
+        key: SecretString::from(key.trim().to_string()),
+        models,
+    }))
+}
+
 fn development_master_key(data_dir: &Path) -> Result<MasterKey, ConfigError> {
     let path = data_dir.join("master.key");
     let fail = |problem: String| ConfigError {
@@ -471,6 +522,7 @@ impl Config {
                 self.previous_master_keys.iter().cloned(),
             ),
             outbound: app::backend::llm::Outbound::new(policy)?,
+            platform: self.platform_ai.clone(),
         })
     }
 

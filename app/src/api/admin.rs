@@ -53,6 +53,45 @@ pub async fn set_tenant_suspended(slug: String, suspended: bool) -> Result<(), A
     .map_err(super::guard::fail)
 }
 
+#[server(endpoint = "admin/tenants/platform-ai")]
+pub async fn set_tenant_platform_ai(slug: String, platform_ai: bool) -> Result<(), AppError> {
+    let (call, sys) = system("admin.platform_ai").await?;
+    crate::backend::services::platform_admin::set_platform_ai(
+        &call.state,
+        &sys,
+        &slug,
+        platform_ai,
+        &call.meta,
+    )
+    .await
+    .map_err(super::guard::fail)
+}
+
+/// Sets a tenant's member limit; empty removes it.
+#[server(endpoint = "admin/tenants/limit")]
+pub async fn set_tenant_member_limit(slug: String, max_users: String) -> Result<(), AppError> {
+    use crate::backend::error::DomainError;
+    let (call, sys) = system("admin.member_limit").await?;
+    let max_users = match max_users.trim() {
+        "" => None,
+        text => Some(text.parse::<i32>().map_err(|_| {
+            super::guard::fail(DomainError::validation(
+                "max_users",
+                "Enter a whole number of members, or leave it empty for no limit.",
+            ))
+        })?),
+    };
+    crate::backend::services::platform_admin::set_member_limit(
+        &call.state,
+        &sys,
+        &slug,
+        max_users,
+        &call.meta,
+    )
+    .await
+    .map_err(super::guard::fail)
+}
+
 #[server(endpoint = "admin/users/disable")]
 pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppError> {
     let (call, sys) = system("admin.disable_user").await?;

@@ -46,12 +46,13 @@ impl Default for AuthSettings {
     }
 }
 
-/// What the AI features need beyond the database: the master keys that seal provider keys
-/// and the guarded client for outbound calls.
+/// What the AI features need beyond the database: the master keys that seal provider keys,
+/// the guarded client for outbound calls, and the platform's own provider if configured.
 #[derive(Debug, Clone)]
 pub struct AiRuntime {
     pub keys: KeyRing,
     pub outbound: Outbound,
+    pub platform: Option<crate::backend::llm::PlatformAi>,
 }
 
 #[derive(Clone)]
@@ -142,6 +143,11 @@ impl AppState {
 
     pub fn outbound(&self) -> &Outbound {
         &self.inner.ai.outbound
+    }
+
+    /// The platform's own AI provider, when the operator configured one.
+    pub fn platform_ai(&self) -> Option<&crate::backend::llm::PlatformAi> {
+        self.inner.ai.platform.as_ref()
     }
 
     /// Answers being generated in this process.

@@ -120,6 +120,9 @@ pub struct AdminTenantDto {
     pub slug: String,
     pub name: String,
     pub status: String,
+    pub max_users: Option<i32>,
+    /// The platform's own AI provider is offered to this tenant.
+    pub platform_ai: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -3,8 +3,8 @@
 //! audited on the server; anyone else gets the server's refusal through the error boundary.
 
 use crate::api::admin::{
-    admin_tenants, admin_users, platform_settings, ResetUserPassword, SetTenantSuspended,
-    SetUserDisabled, UpdatePlatformSettings,
+    admin_tenants, admin_users, platform_settings, ResetUserPassword, SetTenantMemberLimit,
+    SetTenantPlatformAi, SetTenantSuspended, SetUserDisabled, UpdatePlatformSettings,
 };
 use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
@@ -138,11 +138,34 @@ fn CutShort(shown: usize) -> impl IntoView {
 fn Organisations() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let toggle = ServerAction::<SetTenantSuspended>::new();
+    let offer = ServerAction::<SetTenantPlatformAi>::new();
+    let limit = ServerAction::<SetTenantMemberLimit>::new();
+    let actions = TenantActions {
+        toggle,
+        offer,
+        limit,
+    };
     let tenants = Resource::new(
-        move || (query.get(), toggle.version().get()),
-        |(query, _)| admin_tenants(query),
+        move || {
+            (
+                query.get(),
+                toggle.version().get(),
+                offer.version().get(),
+                limit.version().get(),
+            )
+        },
+        |(query, ..)| admin_tenants(query),
     );
-    let problem = general_error(toggle.value());
+    let problem = Signal::derive(move || {
+        general_error(toggle.value())
+            .get()
+            .or_else(|| general_error(offer.value()).get())
+            // A bad limit is a field error, shown here as the row has no room for it.
+            .or_else(|| match limit.value().get() {
+                Some(Err(e)) => Some(e.to_string()),
+                _ => None,
+            })
+    });
 
     view! {
         <section class="page-section" aria-labelledby="organisations-title">
@@ -158,7 +181,7 @@ fn Organisations() -> impl IntoView {
                         }
                         let shown = list.len();
                         view! {
-                            <TenantTable tenants=list toggle/>
+                            <TenantTable tenants=list actions/>
                             <CutShort shown/>
                         }
                         .into_any()
@@ -170,11 +193,16 @@ fn Organisations() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn TenantTable(
-    tenants: Vec<AdminTenantDto>,
+/// What a super-admin can change on an organisation's row.
+#[derive(Clone, Copy)]
+struct TenantActions {
     toggle: ServerAction<SetTenantSuspended>,
-) -> impl IntoView {
+    offer: ServerAction<SetTenantPlatformAi>,
+    limit: ServerAction<SetTenantMemberLimit>,
+}
+
+#[component]
+fn TenantTable(tenants: Vec<AdminTenantDto>, actions: TenantActions) -> impl IntoView {
     view! {
         <div class="card table-card">
             <table class="table">
@@ -184,12 +212,14 @@ fn TenantTable(
                         <th scope="col">"Name"</th>
                         <th scope="col">"Slug"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col">"Member limit"</th>
+                        <th scope="col">"Platform AI"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
-                    {tenants.into_iter().map(|t| view! { <TenantRow tenant=t toggle/> }).collect_view()}
+                    {tenants.into_iter().map(|t| view! { <TenantRow tenant=t actions/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -198,8 +228,16 @@ fn TenantTable(
 }
 
 #[component]
-fn TenantRow(tenant: AdminTenantDto, toggle: ServerAction<SetTenantSuspended>) -> impl IntoView {
+fn TenantRow(tenant: AdminTenantDto, actions: TenantActions) -> impl IntoView {
+    let TenantActions {
+        toggle,
+        offer,
+        limit,
+    } = actions;
     let suspended = tenant.status == "suspended";
+    let (slug_offer, slug_limit) = (tenant.slug.clone(), tenant.slug.clone());
+    let offered = tenant.platform_ai;
+    let limit_draft = RwSignal::new(tenant.max_users.map(|n| n.to_string()).unwrap_or_default());
     let status = match tenant.status.as_str() {
         "active" => view! { <span class="badge">"Active"</span> }.into_any(),
         "suspended" => view! { <span class="badge badge-danger">"Suspended"</span> }.into_any(),
@@ -222,6 +260,39 @@ fn TenantRow(tenant: AdminTenantDto, toggle: ServerAction<SetTenantSuspended>) -
             <td>{tenant.name.clone()}</td>
             <td><code>{tenant.slug.clone()}</code></td>
             <td>{status}</td>
+            <td>
+                <form
+                    class="inline-form limit-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        limit.dispatch(SetTenantMemberLimit { slug: slug_limit.clone(), max_users: limit_draft.get_untracked() });
+                    }
+                >
+                    <label class="visually-hidden" for=format!("limit-{}", tenant.slug)>{format!("Member limit of {}", tenant.name)}</label>
+                    <input
+                        id=format!("limit-{}", tenant.slug)
+                        class="secret limit-input"
+                        inputmode="numeric"
+                        placeholder="None"
+                        prop:value=move || limit_draft.get()
+                        on:input=move |ev| limit_draft.set(event_target_value(&ev))
+                    />
+                    <button type="submit" class="button button-secondary button-small">"Set"</button>
+                </form>
+            </td>
+            <td>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        checked=offered
+                        on:change=move |ev| {
+                            offer.dispatch(SetTenantPlatformAi { slug: slug_offer.clone(), platform_ai: event_target_checked(&ev) });
+                        }
+                    />
+                    <span class="visually-hidden">{format!("Offer the platform's AI provider to {}", tenant.name)}</span>
+                    <span aria-hidden="true">"Offered"</span>
+                </label>
+            </td>
             <td><time datetime=created.to_rfc3339()>{day(&created)}</time></td>
             <td class="actions">
                 <button

@@ -8,7 +8,7 @@ use crate::api::ai::{
     test_provider, CreateProvider, SaveChatSettings,
 };
 use crate::components::form::{confirm, field_error, general_error, Field, Notice};
-use crate::dto::chat::{ChatSettingsDto, ProviderDto, ProviderKind};
+use crate::dto::chat::{ChatSettingsDto, ModelDto, ProviderDto, ProviderKind};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use uuid::Uuid;
@@ -24,6 +24,11 @@ pub fn AiSettingsPage() -> impl IntoView {
         |(slug, ..)| list_providers(slug),
     );
     let settings = Resource::new(move || slug.get(), get_chat_settings);
+    // The models the default may be: the providers' enabled ones and the platform's.
+    let models = Resource::new(
+        move || (slug.get(), create.version().get(), refresh.get()),
+        |(slug, ..)| crate::api::chat::chat_context(slug),
+    );
 
     view! {
         <Title text="AI settings"/>
@@ -41,6 +46,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let list = providers.await?;
                     let defaults = settings.await?;
+                    let choices = models.await?.models;
                     Ok::<_, crate::error::AppError>(view! {
                         <h2 class="section-title">"Providers"</h2>
                         {list.is_empty().then(|| view! {
@@ -52,7 +58,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                             }).collect_view()}
                         </div>
                         <AddProvider slug=slug.get_untracked() create/>
-                        <ChatDefaults slug=slug.get_untracked() providers=list settings=defaults/>
+                        <ChatDefaults slug=slug.get_untracked() models=choices settings=defaults/>
                     })
                 })}
             </Transition>
@@ -334,11 +340,7 @@ fn AddProvider(slug: String, create: ServerAction<CreateProvider>) -> impl IntoV
 }
 
 #[component]
-fn ChatDefaults(
-    slug: String,
-    providers: Vec<ProviderDto>,
-    settings: ChatSettingsDto,
-) -> impl IntoView {
+fn ChatDefaults(slug: String, models: Vec<ModelDto>, settings: ChatSettingsDto) -> impl IntoView {
     let save = ServerAction::<SaveChatSettings>::new();
     let result = save.value();
     let current = Signal::derive(move || match result.get() {
@@ -346,16 +348,9 @@ fn ChatDefaults(
         _ => None,
     });
     let default_model = settings.default_model.clone();
-    let models: Vec<(String, String)> = providers
-        .iter()
-        .flat_map(|p| {
-            p.models.iter().filter(|m| m.enabled).map(|m| {
-                (
-                    format!("{}/{}", p.id, m.name),
-                    format!("{} · {}", m.name, p.name),
-                )
-            })
-        })
+    let models: Vec<(String, String)> = models
+        .into_iter()
+        .map(|m| (m.id, format!("{} · {}", m.name, m.provider_name)))
         .collect();
     view! {
         <article class="card form-card">

@@ -356,6 +356,8 @@ fn foreign_form(path: &str, ids: &Ids) -> String {
         ("query", ""),
         ("suspended", "true"),
         ("disabled", "true"),
+        ("platform_ai", "true"),
+        ("max_users", "5"),
         ("signup", "open"),
         ("tenant_creation", "anyone"),
         ("token", &ids.invitation_token),

@@ -15,6 +15,7 @@ mod health;
 mod key_rotation;
 mod migrations;
 mod pages;
+mod platform_ai;
 mod process;
 mod readiness;
 mod rls;

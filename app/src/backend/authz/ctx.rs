@@ -21,6 +21,8 @@ pub struct TenantInfo {
     pub name: String,
     pub suspended: bool,
     pub max_users: Option<i32>,
+    /// A super-admin offers the platform's own AI provider here.
+    pub platform_ai: bool,
 }
 
 /// A signed-in user acting in one of their tenants. Only `resolve` builds one.
@@ -67,6 +69,7 @@ impl TenantCtx {
                 name: tenant.name,
                 suspended: tenant.status == "suspended",
                 max_users: tenant.max_users,
+                platform_ai: tenant.platform_ai,
             },
             user_id: caller.user().id,
             role,

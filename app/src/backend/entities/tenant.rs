@@ -14,6 +14,7 @@ pub struct Model {
     /// JSON object.
     pub settings: String,
     pub max_users: Option<i32>,
+    pub platform_ai: bool,
     /// `active` or `suspended`.
     pub status: String,
     pub created_at: DateTimeUtc,

@@ -6,10 +6,12 @@ pub mod config;
 pub mod connection;
 pub mod failure;
 pub mod outbound;
+pub mod platform;
 pub mod stream;
 mod transport;
 
 pub use connection::{ChatRequest, Connection, PromptMessage};
 pub use failure::ProviderFailure;
 pub use outbound::Outbound;
+pub use platform::PlatformAi;
 pub use stream::{AnswerEvent, AnswerStream};

@@ -47,6 +47,7 @@ pub async fn insert(
         branding: Set("{}".into()),
         settings: Set("{}".into()),
         max_users: Set(None),
+        platform_ai: Set(false),
         status: Set("active".into()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -138,6 +139,14 @@ pub async fn set_max_users(
     max_users: Option<i32>,
 ) -> Result<Option<Tenant>, DbErr> {
     update_by_slug(tx, slug, |row| row.max_users = Set(max_users)).await
+}
+
+/// Offers (or withdraws) the platform's AI provider; `None` when no tenant has that slug.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_platform_ai(tx: &SystemTx, slug: &str, on: bool) -> Result<Option<Tenant>, DbErr> {
+    update_by_slug(tx, slug, |row| row.platform_ai = Set(on)).await
 }
 
 /// # Errors

@@ -152,6 +152,7 @@ pub async fn send(
         }
     }
     let plan = plan(
+        state,
         &tx,
         auth,
         &chat,
@@ -197,6 +198,7 @@ struct Plan {
 }
 
 async fn plan(
+    state: &AppState,
     tx: &TenantTx,
     auth: &Authorized<grants::UseWorkspace>,
     chat: &chat_repo::Chat,
@@ -208,22 +210,23 @@ async fn plan(
     let is_admin = auth.ctx().role() >= Role::Admin;
     let requested = requested.map(str::trim).filter(|m| !m.is_empty());
     let model_id = match requested {
-        Some(m) => Some(chats::allowed_model(tx, auth, m).await?),
+        Some(m) => Some(chats::allowed_model(state, tx, auth, m).await?),
         None => chat
             .model
             .clone()
             .or_else(|| settings.default_model.clone()),
     };
+    let catalog = models::Catalog::new(state, tx, auth.ctx());
     let model = match model_id {
-        Some(id) => models::resolve(tx, &id).await?,
+        Some(id) => catalog.resolve(&id).await?,
         None => {
-            let first = models::enabled(tx).await?.into_iter().next().ok_or_else(|| {
+            let first = catalog.enabled().await?.into_iter().next().ok_or_else(|| {
                 DomainError::validation(
                     "model",
                     "No AI model is set up yet. An admin can add a provider under Settings → AI providers.",
                 )
             })?;
-            models::resolve(tx, &first.id).await?
+            catalog.resolve(&first.id).await?
         }
     };
     if (temperature.is_some() || max_tokens.is_some()) && !settings.members_tune && !is_admin {
@@ -260,7 +263,10 @@ async fn start(
     user: Message,
     auto_title: Option<String>,
 ) -> Result<Sent, DomainError> {
-    let connection = providers::connect(state, &plan.model.provider)?;
+    let connection = match &plan.model.source {
+        models::Source::Tenant(provider) => providers::connect(state, provider)?,
+        models::Source::Platform(platform) => providers::connect_platform(state, platform)?,
+    };
     let history = messages::page(&tx, chat.id, Some(user.seq + 1), CONTEXT_MESSAGES).await?;
     let now = chrono::Utc::now();
     let answer = messages::insert(
@@ -413,7 +419,7 @@ pub async fn regenerate(
         .ok_or(DomainError::NotFound)?;
     let user = last_user_message(&tx, chat_id).await?;
     messages::delete_from(&tx, chat_id, user.seq + 1).await?;
-    let plan = plan(&tx, auth, &chat, model.as_deref(), None, None).await?;
+    let plan = plan(state, &tx, auth, &chat, model.as_deref(), None, None).await?;
     start(state, auth, tx, &chat, plan, user, None).await
 }
 
@@ -435,7 +441,7 @@ pub async fn edit_last(
         .ok_or(DomainError::NotFound)?;
     let old = last_user_message(&tx, chat_id).await?;
     messages::delete_from(&tx, chat_id, old.seq).await?;
-    let plan = plan(&tx, auth, &chat, model.as_deref(), None, None).await?;
+    let plan = plan(state, &tx, auth, &chat, model.as_deref(), None, None).await?;
     let now = chrono::Utc::now();
     let user = messages::insert(
         &tx,

@@ -79,7 +79,12 @@ pub async fn put(
     }
     let tx = auth.begin(state).await?;
     let default_model = match settings.default_model.as_deref().map(str::trim) {
-        Some(model) if !model.is_empty() => Some(models::resolve(&tx, model).await?.id),
+        Some(model) if !model.is_empty() => Some(
+            models::Catalog::new(state, &tx, auth.ctx())
+                .resolve(model)
+                .await?
+                .id,
+        ),
         _ => None,
     };
     let row = chat_settings::ChatSettings {

@@ -45,12 +45,15 @@ fn system_prompt(raw: Option<String>) -> Result<Option<String>, DomainError> {
 /// # Errors
 /// `Forbidden`-style validation error; unknown model.
 pub(crate) async fn allowed_model(
+    state: &AppState,
     tx: &TenantTx,
     auth: &Authorized<grants::UseWorkspace>,
     model: &str,
 ) -> Result<String, DomainError> {
     let settings = chat_settings::load(tx).await?;
-    let resolved = models::resolve(tx, model).await?;
+    let resolved = models::Catalog::new(state, tx, auth.ctx())
+        .resolve(model)
+        .await?;
     if !settings.members_choose_model
         && auth.ctx().role() < Role::Admin
         && settings.default_model.as_deref() != Some(resolved.id.as_str())
@@ -83,7 +86,7 @@ pub async fn create(
     let system_prompt = system_prompt(new.system_prompt)?;
     let tx = auth.begin(state).await?;
     let model = match new.model.as_deref().map(str::trim) {
-        Some(m) if !m.is_empty() => Some(allowed_model(&tx, auth, m).await?),
+        Some(m) if !m.is_empty() => Some(allowed_model(state, &tx, auth, m).await?),
         _ => None,
     };
     let now = chrono::Utc::now();
@@ -184,7 +187,7 @@ pub async fn update(
     if let Some(model) = patch.model {
         chat.model = match model.trim() {
             "" => None,
-            m => Some(allowed_model(&tx, auth, m).await?),
+            m => Some(allowed_model(state, &tx, auth, m).await?),
         };
     }
     if patch.system_prompt.is_some() {

@@ -4,8 +4,12 @@
 use super::chat_settings;
 use super::chat_view::provider_models;
 use crate::backend::{
-    authz::{grants, Authorized},
+    authz::{grants, Authorized, TenantCtx},
     error::DomainError,
+    llm::{
+        platform::{PLATFORM_NAME, PLATFORM_PREFIX},
+        PlatformAi,
+    },
     repo::{providers, providers::Provider, scope::TenantTx},
     state::AppState,
 };
@@ -23,23 +27,95 @@ fn split_id(id: &str) -> Option<(Uuid, &str)> {
     Some((Uuid::parse_str(provider).ok()?, name.strip_prefix('/')?))
 }
 
-/// Every enabled model of the tenant, by provider name then model name.
-///
-/// # Errors
-/// Database errors.
-pub async fn enabled(tx: &TenantTx) -> Result<Vec<ModelDto>, DomainError> {
-    let mut out = Vec::new();
-    for provider in providers::list(tx).await? {
-        for model in provider_models(&provider).into_iter().filter(|m| m.enabled) {
-            out.push(ModelDto {
-                id: model_id(provider.id, &model.name),
-                provider_id: provider.id,
-                name: model.name,
-                provider_name: provider.name.clone(),
-            });
+/// Where a tenant's models come from: its own providers, and the platform's provider when a
+/// super-admin offers it to this tenant.
+#[derive(Clone, Copy)]
+pub struct Catalog<'a> {
+    tx: &'a TenantTx,
+    platform: Option<&'a PlatformAi>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(state: &'a AppState, tx: &'a TenantTx, ctx: &TenantCtx) -> Self {
+        let offered = ctx.tenant().platform_ai && ctx.tenant().id == tx.tenant_id();
+        Self {
+            tx,
+            platform: state.platform_ai().filter(|_| offered),
         }
     }
-    Ok(out)
+
+    /// Every enabled model: the tenant's, by provider then model name, then the platform's.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn enabled(&self) -> Result<Vec<ModelDto>, DomainError> {
+        let mut out = Vec::new();
+        for provider in providers::list(self.tx).await? {
+            for model in provider_models(&provider).into_iter().filter(|m| m.enabled) {
+                out.push(ModelDto {
+                    id: model_id(provider.id, &model.name),
+                    provider_id: provider.id,
+                    name: model.name,
+                    provider_name: provider.name.clone(),
+                });
+            }
+        }
+        for name in self.platform.iter().flat_map(|p| p.models.iter()) {
+            out.push(ModelDto {
+                id: format!("{PLATFORM_PREFIX}{name}"),
+                provider_id: Uuid::nil(),
+                name: name.clone(),
+                provider_name: PLATFORM_NAME.into(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Finds an enabled model by id or bare name.
+    ///
+    /// # Errors
+    /// A validation error on `model` naming what to do.
+    pub async fn resolve(&self, requested: &str) -> Result<Resolved, DomainError> {
+        if let Some(platform) = self.platform {
+            if let Some(name) = platform.offered(requested) {
+                return Ok(Resolved {
+                    id: requested.to_string(),
+                    name: name.to_string(),
+                    source: Source::Platform(platform.clone()),
+                });
+            }
+        }
+        let wanted = split_id(requested);
+        for provider in providers::list(self.tx).await? {
+            let matches_provider = wanted.is_none_or(|(id, _)| id == provider.id);
+            let name = wanted.map_or(requested, |(_, name)| name);
+            if matches_provider
+                && provider_models(&provider)
+                    .iter()
+                    .any(|m| m.enabled && m.name == name)
+            {
+                return Ok(Resolved {
+                    id: model_id(provider.id, name),
+                    name: name.to_string(),
+                    source: Source::Tenant(provider),
+                });
+            }
+        }
+        // A bare name the platform offers (REST callers may omit the prefix).
+        if let Some(platform) = self.platform {
+            if platform.models.iter().any(|m| m == requested) {
+                return Ok(Resolved {
+                    id: format!("{PLATFORM_PREFIX}{requested}"),
+                    name: requested.to_string(),
+                    source: Source::Platform(platform.clone()),
+                });
+            }
+        }
+        Err(DomainError::validation(
+            "model",
+            format!("The model “{requested}” is not enabled in this organisation. Pick one from the list."),
+        ))
+    }
 }
 
 /// The models this caller may pick: all enabled ones, or only the default when the
@@ -53,7 +129,7 @@ pub async fn available(
 ) -> Result<Vec<ModelDto>, DomainError> {
     let tx = auth.begin(state).await?;
     let settings = chat_settings::load(&tx).await?;
-    let mut models = enabled(&tx).await?;
+    let mut models = Catalog::new(state, &tx, auth.ctx()).enabled().await?;
     tx.commit().await?;
     if !settings.members_choose_model && auth.ctx().role() < Role::Admin {
         models.retain(|m| settings.default_model.as_deref() == Some(m.id.as_str()));
@@ -61,42 +137,17 @@ pub async fn available(
     Ok(models)
 }
 
-/// A usable model: its provider row and name.
-pub struct Resolved {
-    pub provider: Provider,
-    pub name: String,
-    pub id: String,
+/// Whose provider serves a model.
+pub enum Source {
+    Tenant(Provider),
+    Platform(PlatformAi),
 }
 
-/// Finds an enabled model by id or bare name.
-///
-/// # Errors
-/// A validation error on `model` naming what to do.
-pub async fn resolve(tx: &TenantTx, requested: &str) -> Result<Resolved, DomainError> {
-    let unknown = || {
-        DomainError::validation(
-            "model",
-            format!("The model “{requested}” is not enabled in this organisation. Pick one from the list."),
-        )
-    };
-    let providers = providers::list(tx).await?;
-    let wanted = split_id(requested);
-    for provider in providers {
-        let matches_provider = wanted.is_none_or(|(id, _)| id == provider.id);
-        let name = wanted.map_or(requested, |(_, name)| name);
-        if matches_provider
-            && provider_models(&provider)
-                .iter()
-                .any(|m| m.enabled && m.name == name)
-        {
-            return Ok(Resolved {
-                id: model_id(provider.id, name),
-                name: name.to_string(),
-                provider,
-            });
-        }
-    }
-    Err(unknown())
+/// A usable model: where it is served and its name.
+pub struct Resolved {
+    pub source: Source,
+    pub name: String,
+    pub id: String,
 }
 
 #[cfg(test)]

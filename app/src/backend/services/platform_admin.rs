@@ -31,6 +31,8 @@ pub async fn tenants(
             slug: t.slug,
             name: t.name,
             status: t.status,
+            max_users: t.max_users,
+            platform_ai: t.platform_ai,
             created_at: t.created_at,
         })
         .collect())
@@ -206,6 +208,40 @@ pub async fn set_member_limit(
         "tenant.member_limit_changed",
         slug,
         details,
+        meta,
+    )
+    .await
+}
+
+/// Offers the platform's own AI provider to a tenant, or withdraws it.
+///
+/// # Errors
+/// A validation error when no platform provider is configured; `NotFound` for an unknown
+/// slug.
+pub async fn set_platform_ai(
+    state: &AppState,
+    sys: &SystemCtx,
+    slug: &str,
+    on: bool,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
+    if on && state.platform_ai().is_none() {
+        return Err(DomainError::validation(
+            "platform_ai",
+            "This server has no platform AI provider. Set PARLEY_OPENAI_API_KEY to offer one.",
+        ));
+    }
+    let tx = sys.begin(state).await?;
+    tenants::set_platform_ai(&tx, slug, on)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    tx.commit().await?;
+    audit_tenant_change(
+        state,
+        sys,
+        "tenant.platform_ai_changed",
+        slug,
+        json!({ "platform_ai": on }),
         meta,
     )
     .await

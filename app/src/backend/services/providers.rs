@@ -6,7 +6,7 @@ use crate::backend::{
     authz::{grants, Authorized},
     crypto::sealed::{self, Slot},
     error::DomainError,
-    llm::Connection,
+    llm::{Connection, PlatformAi},
     repo::{audit, providers, providers::Provider, scope::TenantTx},
     request_meta::RequestMeta,
     state::AppState,
@@ -319,6 +319,24 @@ pub fn connect(state: &AppState, row: &Provider) -> Result<Connection, DomainErr
         row.base_url.as_deref(),
         row.api_version.as_deref(),
         key,
+    )
+    .map_err(DomainError::Provider)
+}
+
+/// A connection to the platform's own provider (offered to this tenant by a super-admin).
+///
+/// # Errors
+/// The outbound guard refusing its address.
+pub fn connect_platform(
+    state: &AppState,
+    platform: &PlatformAi,
+) -> Result<Connection, DomainError> {
+    Connection::new(
+        state.outbound(),
+        ProviderKind::OpenaiCompatible,
+        Some(&platform.base_url),
+        None,
+        platform.key.clone(),
     )
     .map_err(DomainError::Provider)
 }

@@ -52,6 +52,9 @@ pub struct TenantAdminPatch {
     suspended: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     max_users: Option<Option<i32>>,
+    /// Offer the platform's own AI provider to the tenant.
+    #[serde(default)]
+    platform_ai: Option<bool>,
 }
 
 /// Tells an explicit `null` (clear) from an absent field (leave as is).
@@ -72,6 +75,9 @@ pub async fn suspend_tenant(
     }
     if let Some(max_users) = body.max_users {
         platform_admin::set_member_limit(&state, &sys, &slug, max_users, &meta).await?;
+    }
+    if let Some(on) = body.platform_ai {
+        platform_admin::set_platform_ai(&state, &sys, &slug, on, &meta).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -71,10 +71,34 @@ impl TestApp {
         db: TestDb,
         endpoints: Vec<server::http::api::Endpoint>,
     ) -> Self {
+        Self::launch(database_url, db, endpoints, None).await
+    }
+
+    /// As `start`, for an operator who configured the platform's own AI provider.
+    pub async fn with_platform_ai(
+        database_url: String,
+        db: TestDb,
+        platform: app::backend::llm::PlatformAi,
+    ) -> Self {
+        Self::launch(
+            database_url,
+            db,
+            server::http::api::endpoints(),
+            Some(platform),
+        )
+        .await
+    }
+
+    async fn launch(
+        database_url: String,
+        db: TestDb,
+        endpoints: Vec<server::http::api::Endpoint>,
+        platform: Option<app::backend::llm::PlatformAi>,
+    ) -> Self {
         let owner = owner_connection(&database_url).await;
         migrations::up(&owner).await.unwrap();
         owner.close().await.unwrap();
-        let state = state_for(&database_url, test_policy()).await;
+        let state = state_with(&database_url, test_policy(), platform).await;
         let router = server::http::build_router_with(state.clone(), &test_settings(), endpoints);
         Self {
             router,
@@ -155,6 +179,14 @@ pub fn strict_policy() -> parley_outbound::Policy {
 }
 
 pub async fn state_for(database_url: &str, policy: parley_outbound::Policy) -> AppState {
+    state_with(database_url, policy, None).await
+}
+
+pub async fn state_with(
+    database_url: &str,
+    policy: parley_outbound::Policy,
+    platform: Option<app::backend::llm::PlatformAi>,
+) -> AppState {
     let kind = DbKind::from_url(database_url).unwrap();
     let conn = db::connect(database_url, 4).await.unwrap();
     let options = server::leptos_options(
@@ -172,6 +204,7 @@ pub async fn state_for(database_url: &str, policy: parley_outbound::Policy) -> A
             [],
         ),
         outbound: app::backend::llm::Outbound::new(policy).unwrap(),
+        platform,
     };
     AppState::new(conn, kind, options, auth, ai)
 }
