@@ -5,6 +5,7 @@ pub mod current_user;
 pub mod form;
 pub mod icons;
 pub mod local_time;
+pub mod org_switcher;
 pub mod shell_layout;
 pub mod sidebar;
 pub mod theme;

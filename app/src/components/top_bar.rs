@@ -1,4 +1,4 @@
-//! The top bar: navigation toggle, product name, theme switch.
+//! The top bar: navigation toggle, product name, organisation switcher, theme switch.
 
 use super::icons::{Icon, IconKind};
 use super::theme::{apply_theme, Theme};
@@ -21,6 +21,7 @@ pub fn TopBar(on_toggle_sidebar: impl Fn() + Send + Sync + 'static) -> impl Into
             <span class="brand-mark" aria-hidden="true">"P"</span>
             <span class="brand-name">"Parley"</span>
         </a>
+        <super::org_switcher::OrgSwitcher/>
         <div class="top-bar-actions">
             <ThemeToggle/>
             <super::user_menu::UserMenu/>
