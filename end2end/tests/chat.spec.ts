@@ -102,6 +102,7 @@ test('answers stream in, render Markdown safely, and failures say what went wron
   await expect(page.getByRole('tab', { name: /Hello there/ })).toBeVisible();
 
   // Markdown is rendered; the HTML inside it is not.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await composer.fill('/markdown');
   await composer.press('Enter');
   const md = lastAnswer(page);
@@ -114,6 +115,7 @@ test('answers stream in, render Markdown safely, and failures say what went wron
   expect(dialogs).toBe(0);
 
   // A provider failure becomes a message in the chat, not a spinner.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await composer.fill('this will fail /fail:500');
   await composer.press('Enter');
   await expect(lastAnswer(page).getByRole('alert')).toContainText(/provider/i);
@@ -222,6 +224,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await composer.fill('How do I print in Rust?');
     await composer.press('Enter');
     await expect(lastAnswer(page)).toContainText('You said');
+    // A new message goes once the answer is finished (Send replaces Stop).
+    await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
     await composer.fill('/markdown');
     await composer.press('Enter');
     await expect(lastAnswer(page).getByRole('heading', { name: 'Parley test answer' })).toBeVisible();

@@ -22,6 +22,8 @@ pub fn TenantHome() -> impl IntoView {
             {move || Suspend::new(async move {
                 tenant.await.map(|t| {
                     let members_href = format!("/t/{}/members", t.slug);
+                    let chat_href = format!("/t/{}/chat", t.slug);
+                    let ai_href = format!("/t/{}/settings/ai", t.slug);
                     let can_invite = t.role.can(Permission::ManageInvitations);
                     view! {
                         <Title text=t.name.clone()/>
@@ -42,10 +44,20 @@ pub fn TenantHome() -> impl IntoView {
                                     <p>{if can_invite { "See who is here, change roles and invite people." } else { "See who is in this organisation." }}</p>
                                     <a class="button" href=members_href>"Open members"</a>
                                 </article>
-                                <article class="card">
-                                    <h2>"AI chat"</h2>
-                                    <p>"Chats, prompts and knowledge for this organisation arrive here next."</p>
-                                </article>
+                                {t.role.can(Permission::UseWorkspace).then(|| view! {
+                                    <article class="card">
+                                        <h2>"AI chat"</h2>
+                                        <p>"Talk to this organisation's AI models. Your chats are private to you."</p>
+                                        <a class="button" href=chat_href.clone()>"Open chat"</a>
+                                    </article>
+                                })}
+                                {t.role.can(Permission::ManageAi).then(|| view! {
+                                    <article class="card">
+                                        <h2>"AI settings"</h2>
+                                        <p>"Providers and keys, the models members may use, and chat defaults."</p>
+                                        <a class="button button-secondary" href=ai_href.clone()>"Open AI settings"</a>
+                                    </article>
+                                })}
                             </div>
                         </section>
                     }
