@@ -1,67 +1,10 @@
 //! `kill -9` in the middle of an answer, then a restart: the question and the text written
 //! so far are there, and the answer is marked `interrupted` (never left `streaming`).
 
-use crate::support::binary::{Reply, Running};
+use crate::support::binary::{owner_with_provider, Running};
 use parley_test_provider::{Handle, Options};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::{io::Read, time::Duration};
-
-const PASSWORD: &str = "violet kettle drums 42";
-
-/// A signed-in owner of `slug` with the test provider as its model; returns the cookie.
-pub fn owner_with_provider(server: &Running, provider: &Handle, slug: &str, key: &str) -> String {
-    let register = server.request(
-        "POST",
-        "/api/v1/auth/register",
-        &[],
-        Some(&json!({ "email": "kim@example.com", "password": PASSWORD, "name": "Kim" })),
-    );
-    assert!(register.status < 300, "{}", register.body);
-    let login = server.request(
-        "POST",
-        "/api/v1/auth/login",
-        &[],
-        Some(&json!({ "email": "kim@example.com", "password": PASSWORD })),
-    );
-    let cookie = session_cookie(&login);
-    let call = |method: &str, path: &str, body: Value| -> Reply {
-        server.request(method, path, &[("Cookie", &cookie)], Some(&body))
-    };
-    let tenant = call(
-        "POST",
-        "/api/v1/tenants",
-        json!({ "slug": slug, "name": "Crash Co" }),
-    );
-    assert_eq!(tenant.status, 201, "{}", tenant.body);
-    let created = call(
-        "POST",
-        &format!("/api/v1/tenants/{slug}/providers"),
-        json!({ "name": "Test", "kind": "openai_compatible", "base_url": provider.base_url(), "api_key": key }),
-    );
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.json()["id"].as_str().unwrap().to_string();
-    let tested = call(
-        "POST",
-        &format!("/api/v1/tenants/{slug}/providers/{id}/test"),
-        json!({}),
-    );
-    assert_eq!(tested.json()["ok"], true, "{}", tested.body);
-    cookie
-}
-
-pub fn session_cookie(reply: &Reply) -> String {
-    reply
-        .head
-        .lines()
-        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .find_map(|l| {
-            let value = l.split_once(':')?.1.trim();
-            value
-                .contains("parley_session=")
-                .then(|| value.split(';').next().unwrap_or_default().to_string())
-        })
-        .unwrap_or_else(|| panic!("no session cookie: {}", reply.head))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_leaves_the_partial_answer_interrupted() {

@@ -1,8 +1,7 @@
 //! `parley rotate-keys`: after the master key changes, stored provider keys are re-sealed
 //! under the new one, and the old key can go.
 
-use crate::crash_recovery::owner_with_provider;
-use crate::support::binary::{parley, Running};
+use crate::support::binary::{owner_with_provider, parley, Running};
 use app::backend::crypto::master_key::MasterKey;
 use parley_test_provider::{Handle, Options};
 use serde_json::json;

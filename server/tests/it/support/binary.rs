@@ -2,6 +2,8 @@
 //! TCP, `Connection: close`), for tests of what only a process shows: start-up, signals,
 //! `kill -9`, subcommands.
 
+use parley_test_provider::Handle;
+use serde_json::{json, Value};
 use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
@@ -228,4 +230,62 @@ fn dechunk(mut body: &str) -> String {
         body = rest[size..].trim_start_matches("\r\n");
     }
     out
+}
+
+const PASSWORD: &str = "violet kettle drums 42";
+
+/// A signed-in owner of `slug` with the test provider as its model; returns the cookie.
+pub fn owner_with_provider(server: &Running, provider: &Handle, slug: &str, key: &str) -> String {
+    let register = server.request(
+        "POST",
+        "/api/v1/auth/register",
+        &[],
+        Some(&json!({ "email": "kim@example.com", "password": PASSWORD, "name": "Kim" })),
+    );
+    assert!(register.status < 300, "{}", register.body);
+    let login = server.request(
+        "POST",
+        "/api/v1/auth/login",
+        &[],
+        Some(&json!({ "email": "kim@example.com", "password": PASSWORD })),
+    );
+    let cookie = session_cookie(&login);
+    let call = |method: &str, path: &str, body: Value| -> Reply {
+        server.request(method, path, &[("Cookie", &cookie)], Some(&body))
+    };
+    let tenant = call(
+        "POST",
+        "/api/v1/tenants",
+        json!({ "slug": slug, "name": "Crash Co" }),
+    );
+    assert_eq!(tenant.status, 201, "{}", tenant.body);
+    let created = call(
+        "POST",
+        &format!("/api/v1/tenants/{slug}/providers"),
+        json!({ "name": "Test", "kind": "openai_compatible", "base_url": provider.base_url(), "api_key": key }),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let tested = call(
+        "POST",
+        &format!("/api/v1/tenants/{slug}/providers/{id}/test"),
+        json!({}),
+    );
+    assert_eq!(tested.json()["ok"], true, "{}", tested.body);
+    cookie
+}
+
+/// `name=value` of the session cookie an answer sets.
+pub fn session_cookie(reply: &Reply) -> String {
+    reply
+        .head
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .find_map(|l| {
+            let value = l.split_once(':')?.1.trim();
+            value
+                .contains("parley_session=")
+                .then(|| value.split(';').next().unwrap_or_default().to_string())
+        })
+        .unwrap_or_else(|| panic!("no session cookie: {}", reply.head))
 }
