@@ -24,6 +24,8 @@ pub enum ErrorCode {
     InvalidCredentials,
     AccountDisabled,
     SignupClosed,
+    /// The account's organisation requires single sign-on: no password sign-in.
+    SsoRequired,
     NotFound,
     Conflict,
     PayloadTooLarge,
@@ -43,7 +45,8 @@ impl ErrorCode {
             Self::Forbidden
             | Self::TenantSuspended
             | Self::AccountDisabled
-            | Self::SignupClosed => 403,
+            | Self::SignupClosed
+            | Self::SsoRequired => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -66,6 +69,7 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountDisabled => "account_disabled",
             Self::SignupClosed => "signup_closed",
+            Self::SsoRequired => "sso_required",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",

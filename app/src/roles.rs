@@ -88,6 +88,7 @@ permissions! {
     ManageInvitations => Admin, true, "Invite people with the member, viewer or admin role";
     ManageMembers => Admin, true, "Change the role of and remove members, viewers and admins";
     ManageAi => Admin, true, "Configure AI providers, their keys and models, and chat defaults";
+    ManageSso => Admin, true, "Configure single sign-on: connections, role mappings, requiring SSO";
     ViewAuditLog => Admin, false, "Read the organisation's audit log";
     ManageOwners => Owner, true, "Make someone an owner, demote or remove an owner, invite owners";
 }

@@ -8,6 +8,7 @@ mod m20261122_000002_create_tenancy;
 pub mod m20261122_000003_row_level_security;
 mod m20261123_000004_create_chat;
 mod m20261123_000005_platform_ai;
+mod m20261124_000006_create_sso;
 
 pub use m20261122_000003_row_level_security::APP_ROLE;
 
@@ -22,6 +23,9 @@ pub const TENANT_TABLES: &[&str] = &[
     "chats",
     "chat_messages",
     "usage_daily",
+    "sso_connections",
+    "sso_identities",
+    "sso_attempts",
 ];
 
 pub struct Migrator;
@@ -35,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_row_level_security::Migration),
             Box::new(m20261123_000004_create_chat::Migration),
             Box::new(m20261123_000005_platform_ai::Migration),
+            Box::new(m20261124_000006_create_sso::Migration),
         ]
     }
 }

@@ -57,6 +57,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// The Entra ID authority host (`PARLEY_ENTRA_AUTHORITY`): Microsoft's global cloud by
+    /// default, a national cloud's host, or a test identity provider.
+    pub entra_authority: String,
 }
 
 /// A setting that could not be used. `Display` is the message printed at start-up.
@@ -357,6 +360,20 @@ impl Config {
         let platform_ai = platform_ai(sources)?;
         let session_idle = minutes("session_idle_minutes", 12 * 60, 30 * 24 * 60)?;
         let session_max = minutes("session_max_minutes", 7 * 24 * 60, 90 * 24 * 60)?;
+        let entra_authority = sources.parse(
+            "entra_authority",
+            || app::backend::state::ENTRA_AUTHORITY.to_string(),
+            |v| {
+                let v = v.trim_end_matches('/');
+                if v.starts_with("https://") || v.starts_with("http://") {
+                    Ok(v.to_string())
+                } else {
+                    Err(format!(
+                        "must be a URL like https://login.microsoftonline.us, not `{v}`"
+                    ))
+                }
+            },
+        )?;
         Ok(Self {
             environment,
             bind,
@@ -381,6 +398,7 @@ impl Config {
             trusted_proxies,
             session_idle,
             session_max,
+            entra_authority,
         })
     }
 }
@@ -534,6 +552,7 @@ impl Config {
             session_absolute: self.session_max,
             signup: self.signup,
             public_url: self.public_url.clone(),
+            entra_authority: self.entra_authority.clone(),
         }
     }
 }

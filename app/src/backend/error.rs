@@ -35,6 +35,9 @@ pub enum DomainError {
     AccountDisabled,
     #[error("sign-up closed")]
     SignupClosed,
+    /// The user belongs to a tenant that requires single sign-on.
+    #[error("single sign-on required by {slug}")]
+    SsoRequired { slug: String, name: String },
     #[error("invitation for another e-mail address")]
     InvitationForSomeoneElse,
     #[error("rate limited for {retry_after_secs} s")]
@@ -87,6 +90,10 @@ impl From<DomainError> for AppError {
             DomainError::SignupClosed => AppError::new(
                 ErrorCode::SignupClosed,
                 "Sign-up needs an invitation on this server. Ask an administrator for an invitation link.",
+            ),
+            DomainError::SsoRequired { slug, name } => AppError::new(
+                ErrorCode::SsoRequired,
+                format!("{name} requires single sign-on. Sign in at /t/{slug}/login with your organisation's account."),
             ),
             DomainError::RateLimited { retry_after_secs } => AppError {
                 retry_after: Some(retry_after_secs),

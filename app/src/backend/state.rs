@@ -2,7 +2,10 @@
 //! database pool privately: only `backend` modules can touch it, `api/` code calls services.
 
 use super::{
-    auth::password::PasswordHasher, crypto::key_ring::KeyRing, db::DbKind, generation::Generations,
+    auth::{oidc::ProviderCache, password::PasswordHasher},
+    crypto::key_ring::KeyRing,
+    db::DbKind,
+    generation::Generations,
     llm::Outbound,
 };
 use crate::error::AppError;
@@ -21,6 +24,9 @@ pub enum SignupMode {
     InviteOnly,
 }
 
+/// Microsoft's global identity platform.
+pub const ENTRA_AUTHORITY: &str = "https://login.microsoftonline.com";
+
 /// Settings of the authentication layer, from the configuration.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
@@ -32,6 +38,9 @@ pub struct AuthSettings {
     pub signup: SignupMode,
     /// The public origin (`https://host[:port]`), for CSRF checks and links.
     pub public_url: String,
+    /// Where Entra ID connections find their authority: the global cloud unless a national
+    /// cloud (e.g. `https://login.microsoftonline.us`) is configured.
+    pub entra_authority: String,
 }
 
 impl Default for AuthSettings {
@@ -42,6 +51,7 @@ impl Default for AuthSettings {
             session_absolute: Duration::from_secs(7 * 24 * 3600),
             signup: SignupMode::Open,
             public_url: "http://127.0.0.1:3000".into(),
+            entra_authority: ENTRA_AUTHORITY.into(),
         }
     }
 }
@@ -68,6 +78,7 @@ struct Inner {
     auth: AuthSettings,
     ai: AiRuntime,
     generations: Generations,
+    sso_providers: ProviderCache,
     started_at: Instant,
 }
 
@@ -88,6 +99,7 @@ impl AppState {
                 auth,
                 ai,
                 generations: Generations::default(),
+                sso_providers: ProviderCache::default(),
                 started_at: Instant::now(),
             }),
         }
@@ -153,6 +165,11 @@ impl AppState {
     /// Answers being generated in this process.
     pub fn generations(&self) -> &Generations {
         &self.inner.generations
+    }
+
+    /// Identity-provider metadata and signing keys, cached per issuer.
+    pub fn sso_providers(&self) -> &ProviderCache {
+        &self.inner.sso_providers
     }
 
     pub fn started_at(&self) -> Instant {

@@ -2,4 +2,5 @@
 
 pub mod account;
 pub mod chat;
+pub mod sso;
 pub mod system;

@@ -5,6 +5,7 @@
 use app::{
     backend::{
         auth::{caller::Caller, sessions},
+        error::DomainError,
         request_meta::RequestMeta,
         services::accounts,
         state::AppState,
@@ -83,6 +84,10 @@ async fn login(
             Redirect::to(&next),
         )
             .into_response(),
+        // The organisation's own sign-in page offers its SSO and says why.
+        Err(DomainError::SsoRequired { slug, .. }) => {
+            Redirect::to(&format!("/t/{slug}/login?error=sso_required")).into_response()
+        }
         Err(err) => back_to("/login", &AppError::from(err), &next),
     }
 }
@@ -129,14 +134,18 @@ async fn logout(
     Extension(meta): Extension<RequestMeta>,
     headers: HeaderMap,
 ) -> Response {
+    let mut after = "/login".to_string();
     if let Ok(caller) = Caller::from_headers(&state, &headers).await {
-        if let Err(err) = accounts::logout(&state, &caller, &meta).await {
-            return AppError::from(err).into_response();
+        match accounts::logout(&state, &caller, &meta).await {
+            // Signed in through SSO: sign out at the identity provider as well.
+            Ok(Some(idp_logout)) => after = idp_logout,
+            Ok(None) => {}
+            Err(err) => return AppError::from(err).into_response(),
         }
     }
     (
         [(header::SET_COOKIE, sessions::clear_cookie(&state))],
-        Redirect::to("/login"),
+        Redirect::to(&after),
     )
         .into_response()
 }

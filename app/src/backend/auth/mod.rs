@@ -1,8 +1,9 @@
 //! Authentication: who is calling. Passwords, server-side sessions, personal API tokens,
-//! sign-in throttling; `Caller` is the result every guard starts from.
+//! OpenID Connect single sign-on, sign-in throttling; `Caller` is the result every guard starts from.
 
 pub mod api_tokens;
 pub mod caller;
+pub mod oidc;
 pub mod password;
 pub mod password_policy;
 pub mod secret_token;

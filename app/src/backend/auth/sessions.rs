@@ -14,6 +14,13 @@ use uuid::Uuid;
 /// Writes to `last_seen_at` at most this often per session.
 const TOUCH_EVERY_SECS: i64 = 60;
 
+/// The SSO connection that signed a session in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SsoOrigin {
+    pub tenant_id: Uuid,
+    pub connection_id: Uuid,
+}
+
 /// Starts a session and returns the token for the cookie (the only copy).
 ///
 /// # Errors
@@ -23,6 +30,30 @@ pub async fn create(
     user_id: Uuid,
     ip: &str,
     user_agent: &str,
+) -> Result<String, DomainError> {
+    start(state, user_id, ip, user_agent, None).await
+}
+
+/// [`create`] for a sign-in through an SSO connection, remembered for the IdP's logout.
+///
+/// # Errors
+/// Database errors.
+pub async fn create_for_sso(
+    state: &AppState,
+    user_id: Uuid,
+    ip: &str,
+    user_agent: &str,
+    origin: SsoOrigin,
+) -> Result<String, DomainError> {
+    start(state, user_id, ip, user_agent, Some(origin)).await
+}
+
+async fn start(
+    state: &AppState,
+    user_id: Uuid,
+    ip: &str,
+    user_agent: &str,
+    origin: Option<SsoOrigin>,
 ) -> Result<String, DomainError> {
     let token = secret_token::generate("");
     let now = Utc::now();
@@ -37,10 +68,31 @@ pub async fn create(
         expires_at: Set(now + absolute),
         ip: Set(ip.chars().take(64).collect()),
         user_agent: Set(user_agent.chars().take(300).collect()),
+        sso_tenant_id: Set(origin.map(|o| o.tenant_id)),
+        sso_connection_id: Set(origin.map(|o| o.connection_id)),
     }
     .insert(state.db())
     .await?;
     Ok(token)
+}
+
+/// The SSO connection behind a session, if it was signed in through one.
+///
+/// # Errors
+/// Database errors.
+pub async fn sso_origin(
+    state: &AppState,
+    session_id: Uuid,
+) -> Result<Option<SsoOrigin>, DomainError> {
+    let row = session::Entity::find_by_id(session_id)
+        .one(state.db())
+        .await?;
+    Ok(row.and_then(|s| {
+        Some(SsoOrigin {
+            tenant_id: s.sso_tenant_id?,
+            connection_id: s.sso_connection_id?,
+        })
+    }))
 }
 
 /// The caller behind a session token, if the session is alive and the user enabled.

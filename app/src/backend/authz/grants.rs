@@ -27,6 +27,7 @@ grants!(
     ManageInvitations,
     ManageMembers,
     ManageAi,
+    ManageSso,
     ViewAuditLog,
     ManageOwners,
 );

@@ -8,12 +8,15 @@
 //!   without the check does not compile.
 //! * Queries run in a `TenantTx` that filters on the tenant (and on PostgreSQL sets it for
 //!   row-level security). `SystemCtx` is the only cross-tenant path, and every use of it is
-//!   written to the platform audit log.
+//!   written to the platform audit log. `SignInScope` lets an anonymous SSO sign-in reach
+//!   the one tenant named in its URL.
 
 mod ctx;
 pub mod grants;
+mod sign_in;
 mod system;
 
 pub use ctx::{Authorized, TenantCtx, TenantInfo};
 pub use grants::Grant;
+pub use sign_in::SignInScope;
 pub use system::SystemCtx;

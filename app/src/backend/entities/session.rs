@@ -15,6 +15,10 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub ip: String,
     pub user_agent: String,
+    /// The tenant and SSO connection that signed this session in, for the identity
+    /// provider's logout; both null for a password sign-in.
+    pub sso_tenant_id: Option<Uuid>,
+    pub sso_connection_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,11 @@ pub struct Model {
     pub settings: String,
     pub max_users: Option<i32>,
     pub platform_ai: bool,
+    /// E-mail domains a platform admin verified for this tenant, space-separated: the
+    /// sign-in page sends people with such an address to this tenant's SSO.
+    pub sso_domains: String,
+    /// Members must sign in through SSO; the password path is closed to them.
+    pub require_sso: bool,
     /// `active` or `suspended`.
     pub status: String,
     pub created_at: DateTimeUtc,

@@ -137,6 +137,8 @@ pub struct MyTenant {
     pub name: String,
     pub role: Role,
     pub suspended: bool,
+    /// Members must sign in through the tenant's SSO.
+    pub require_sso: bool,
 }
 
 /// # Errors
@@ -161,6 +163,7 @@ pub async fn of_user(tx: &UserTx) -> Result<Vec<MyTenant>, DbErr> {
                 name: t.name,
                 role: role_of(m)?,
                 suspended: t.status == "suspended",
+                require_sso: t.require_sso,
             });
         }
     }

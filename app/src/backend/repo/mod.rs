@@ -10,6 +10,7 @@ pub mod memberships;
 pub mod messages;
 pub mod providers;
 pub mod scope;
+pub mod sso;
 pub mod tenants;
 pub mod usage;
 pub mod users;

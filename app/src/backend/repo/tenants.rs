@@ -48,6 +48,8 @@ pub async fn insert(
         settings: Set("{}".into()),
         max_users: Set(None),
         platform_ai: Set(false),
+        sso_domains: Set(String::new()),
+        require_sso: Set(false),
         status: Set("active".into()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -153,4 +155,48 @@ pub async fn set_platform_ai(tx: &SystemTx, slug: &str, on: bool) -> Result<Opti
 /// Database errors.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     tenant::Entity::find().count(db).await
+}
+
+/// Sets the e-mail domains verified for a tenant (space-separated, lower-case); `None` when
+/// no tenant has that slug.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_sso_domains(
+    tx: &SystemTx,
+    slug: &str,
+    domains: &str,
+) -> Result<Option<Tenant>, DbErr> {
+    let domains = domains.to_string();
+    update_by_slug(tx, slug, |row| row.sso_domains = Set(domains)).await
+}
+
+/// The tenant a platform admin verified `domain` for (lower-case, exact match).
+///
+/// # Errors
+/// Database errors.
+pub async fn by_sso_domain(
+    db: &impl ConnectionTrait,
+    domain: &str,
+) -> Result<Option<Tenant>, DbErr> {
+    // The LIKE narrows the scan; the exact match on whole words decides.
+    let candidates = tenant::Entity::find()
+        .filter(tenant::Column::SsoDomains.contains(domain))
+        .all(db)
+        .await?;
+    Ok(candidates
+        .into_iter()
+        .find(|t| t.sso_domains.split_whitespace().any(|d| d == domain)))
+}
+
+/// Whether members of the transaction's tenant must sign in through SSO.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_require_sso(tx: &TenantTx, on: bool) -> Result<(), DbErr> {
+    let mut row: tenant::ActiveModel = current(tx).await?.into();
+    row.require_sso = Set(on);
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(tx.conn()).await?;
+    Ok(())
 }

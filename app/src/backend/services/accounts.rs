@@ -124,6 +124,26 @@ pub async fn login(
     if user.disabled {
         return Err(DomainError::AccountDisabled);
     }
+    // Super-admins keep the password path: the way back in when an IdP is misconfigured.
+    if !user.is_super_admin {
+        if let Some(tenant) = requiring_sso(state, user.id).await? {
+            audit::platform(
+                state.db(),
+                audit::PlatformEvent {
+                    actor: Some(user.id),
+                    action: "auth.password_refused_sso_required",
+                    target: user.email.clone(),
+                    ip: meta.ip.clone(),
+                    details: json!({ "tenant": tenant.slug }),
+                },
+            )
+            .await?;
+            return Err(DomainError::SsoRequired {
+                slug: tenant.slug,
+                name: tenant.name,
+            });
+        }
+    }
     if hash
         .as_deref()
         .is_some_and(crate::backend::auth::password::needs_rehash)
@@ -147,7 +167,20 @@ pub async fn login(
     Ok((dto(&user), token))
 }
 
+/// The first of the user's tenants that requires single sign-on.
+async fn requiring_sso(
+    state: &AppState,
+    user_id: uuid::Uuid,
+) -> Result<Option<crate::backend::repo::memberships::MyTenant>, DomainError> {
+    let tx = crate::backend::repo::scope::UserTx::begin(state.db(), user_id).await?;
+    let tenants = crate::backend::repo::memberships::of_user(&tx).await?;
+    tx.commit().await?;
+    Ok(tenants.into_iter().find(|t| t.require_sso))
+}
+
 /// Ends the caller's session (or, for an API token, nothing: tokens are revoked instead).
+/// Returns the identity provider's logout URL when the session came from SSO and the IdP
+/// offers one; our session is gone either way.
 ///
 /// # Errors
 /// Database errors.
@@ -155,8 +188,10 @@ pub async fn logout(
     state: &AppState,
     caller: &Caller,
     meta: &RequestMeta,
-) -> Result<(), DomainError> {
+) -> Result<Option<String>, DomainError> {
+    let mut origin = None;
     if let Credential::Session { session_id } = caller.credential() {
+        origin = sessions::sso_origin(state, *session_id).await?;
         sessions::revoke(state, *session_id).await?;
     }
     audit::platform(
@@ -166,11 +201,14 @@ pub async fn logout(
             action: "auth.signed_out",
             target: caller.user().email.clone(),
             ip: meta.ip.clone(),
-            details: json!({}),
+            details: json!({ "sso": origin.is_some() }),
         },
     )
     .await?;
-    Ok(())
+    Ok(match origin {
+        Some(origin) => super::sso_sign_in::idp_logout_url(state, origin).await,
+        None => None,
+    })
 }
 
 /// Ends every session of the caller, this one included.

@@ -17,6 +17,8 @@ pub mod models;
 pub mod platform_admin;
 pub mod platform_settings;
 pub mod providers;
+pub mod sso_connections;
+pub mod sso_sign_in;
 pub mod status;
 pub mod tenants;
 pub mod validate;
