@@ -5,7 +5,8 @@ use crate::routes::{
     home::HomePage,
     lazy::{
         AccountRoute, AdminRoute, AiSettingsRoute, ChatRoute, InvitationRoute, MembersRoute,
-        NewTenantRoute, SignInRoute, SignUpRoute, StatusRoute, TenantRoute,
+        NewTenantRoute, SignInRoute, SignUpRoute, SsoProblemRoute, SsoSettingsRoute, StatusRoute,
+        TenantRoute, TenantSignInRoute,
     },
     not_found::NotFound,
 };
@@ -65,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("t/:slug/members") view={Lazy::<MembersRoute>::new()}/>
                     <Route path=path!("t/:slug/chat") view={Lazy::<ChatRoute>::new()}/>
                     <Route path=path!("t/:slug/settings/ai") view={Lazy::<AiSettingsRoute>::new()}/>
+                    <Route path=path!("t/:slug/settings/sso") view={Lazy::<SsoSettingsRoute>::new()}/>
+                    <Route path=path!("t/:slug/login") view={Lazy::<TenantSignInRoute>::new()}/>
+                    <Route path=path!("sso/problem") view={Lazy::<SsoProblemRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

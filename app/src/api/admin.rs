@@ -67,6 +67,24 @@ pub async fn set_tenant_platform_ai(slug: String, platform_ai: bool) -> Result<(
     .map_err(super::guard::fail)
 }
 
+/// Sets the e-mail domains verified for a tenant (for "continue with your work e-mail").
+#[server(endpoint = "admin/tenants/domains")]
+pub async fn set_tenant_sso_domains(
+    slug: String,
+    domains: String,
+) -> Result<Vec<String>, AppError> {
+    let (call, sys) = system("admin.sso_domains").await?;
+    crate::backend::services::platform_admin::set_sso_domains(
+        &call.state,
+        &sys,
+        &slug,
+        &domains,
+        &call.meta,
+    )
+    .await
+    .map_err(super::guard::fail)
+}
+
 /// Sets a tenant's member limit; empty removes it.
 #[server(endpoint = "admin/tenants/limit")]
 pub async fn set_tenant_member_limit(slug: String, max_users: String) -> Result<(), AppError> {

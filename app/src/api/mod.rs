@@ -11,5 +11,6 @@ pub mod guard;
 pub mod invitations;
 pub mod members;
 pub mod session;
+pub mod sso;
 pub mod system;
 pub mod tenants;

@@ -16,6 +16,7 @@ pub enum IconKind {
     Shield,
     Chat,
     Sliders,
+    Key,
 }
 
 impl IconKind {
@@ -33,6 +34,7 @@ impl IconKind {
             Self::Shield => "M12 3l7 3v5c0 4.5-3 8.3-7 10-4-1.7-7-5.5-7-10V6z",
             Self::Chat => "M4 5h16v11H9l-5 4zM8 9.5h8M8 12.5h5",
             Self::Sliders => "M4 7h10M18 7h2M4 17h4M12 17h8M16 5v4M10 15v4",
+            Self::Key => "M15 7a4 4 0 1 1-3.9 4.9L4 19v-3h3v-3h3l1.1-1.1A4 4 0 0 1 15 7zM16 9.5h.01",
         }
     }
 }

@@ -29,12 +29,18 @@ pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl In
                             move || {
                                 let slug = slug.clone();
                                 Suspend::new(async move {
-                                    let manages_ai = user.await.ok().flatten().is_some_and(|me| {
-                                        me.tenants.iter().any(|t| t.slug == slug && t.role.can(Permission::ManageAi))
+                                    let role = user.await.ok().flatten().and_then(|me| {
+                                        me.tenants.iter().find(|t| t.slug == slug).map(|t| t.role)
                                     });
-                                    manages_ai.then(|| view! {
-                                        <NavItem href=format!("/t/{slug}/settings/ai") label="AI settings" icon=IconKind::Sliders on_navigate/>
-                                    })
+                                    let may = |p: Permission| role.is_some_and(|r| r.can(p));
+                                    view! {
+                                        {may(Permission::ManageAi).then(|| view! {
+                                            <NavItem href=format!("/t/{slug}/settings/ai") label="AI settings" icon=IconKind::Sliders on_navigate/>
+                                        })}
+                                        {may(Permission::ManageSso).then(|| view! {
+                                            <NavItem href=format!("/t/{slug}/settings/sso") label="Single sign-on" icon=IconKind::Key on_navigate/>
+                                        })}
+                                    }
                                 })
                             }
                         }

@@ -123,6 +123,9 @@ pub struct AdminTenantDto {
     pub max_users: Option<i32>,
     /// The platform's own AI provider is offered to this tenant.
     pub platform_ai: bool,
+    /// E-mail domains verified for this tenant's single sign-on.
+    #[serde(default)]
+    pub sso_domains: Vec<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -48,6 +48,47 @@ pub struct RoleMapping {
     pub role: Role,
 }
 
+/// Role mappings as the settings form edits them: one `claim value = role` per line, in
+/// priority order.
+pub fn format_mappings(mappings: &[RoleMapping]) -> String {
+    mappings
+        .iter()
+        .map(|m| format!("{} = {}", m.value, m.role.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parses [`format_mappings`]'s text. The value may itself contain `=`: the role is after
+/// the last one.
+///
+/// # Errors
+/// A sentence naming the first line that is not `value = role`.
+pub fn parse_mappings(text: &str) -> Result<Vec<RoleMapping>, String> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(n, line)| {
+            let bad = || {
+                format!(
+                    "Line {}: write `claim value = role`, where role is viewer, member, admin or owner.",
+                    n + 1
+                )
+            };
+            let (value, role) = line.rsplit_once('=').ok_or_else(bad)?;
+            let role = Role::parse(&role.trim().to_ascii_lowercase()).ok_or_else(bad)?;
+            let value = value.trim();
+            if value.is_empty() {
+                return Err(bad());
+            }
+            Ok(RoleMapping {
+                value: value.to_string(),
+                role,
+            })
+        })
+        .collect()
+}
+
 /// A connection as its admins see it. The client secret is write-only: only its last four
 /// characters come back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -250,5 +291,21 @@ mod tests {
             assert!(problem.title().len() > 10 && problem.advice().len() > 40);
         }
         assert_eq!(SsoProblem::parse("<script>"), None);
+    }
+
+    #[test]
+    fn mappings_round_trip_through_their_text_form() {
+        let text = "Parley.Admin = admin\n\n  group=with=equals = Member \nParley.User=member";
+        let parsed = parse_mappings(text).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(parsed[1].value, "group=with=equals");
+        assert_eq!(parsed[1].role, Role::Member);
+        assert_eq!(parse_mappings(&format_mappings(&parsed)).unwrap(), parsed);
+        assert!(parse_mappings("Parley.Admin = king")
+            .unwrap_err()
+            .starts_with("Line 1"));
+        assert!(parse_mappings("ok = admin\n = admin")
+            .unwrap_err()
+            .starts_with("Line 2"));
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::api::admin::{
     admin_tenants, admin_users, platform_settings, ResetUserPassword, SetTenantMemberLimit,
-    SetTenantPlatformAi, SetTenantSuspended, SetUserDisabled, UpdatePlatformSettings,
+    SetTenantPlatformAi, SetTenantSsoDomains, SetTenantSuspended, SetUserDisabled,
+    UpdatePlatformSettings,
 };
 use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
@@ -140,10 +141,12 @@ fn Organisations() -> impl IntoView {
     let toggle = ServerAction::<SetTenantSuspended>::new();
     let offer = ServerAction::<SetTenantPlatformAi>::new();
     let limit = ServerAction::<SetTenantMemberLimit>::new();
+    let domains = ServerAction::<SetTenantSsoDomains>::new();
     let actions = TenantActions {
         toggle,
         offer,
         limit,
+        domains,
     };
     let tenants = Resource::new(
         move || {
@@ -152,6 +155,7 @@ fn Organisations() -> impl IntoView {
                 toggle.version().get(),
                 offer.version().get(),
                 limit.version().get(),
+                domains.version().get(),
             )
         },
         |(query, ..)| admin_tenants(query),
@@ -162,6 +166,10 @@ fn Organisations() -> impl IntoView {
             .or_else(|| general_error(offer.value()).get())
             // A bad limit is a field error, shown here as the row has no room for it.
             .or_else(|| match limit.value().get() {
+                Some(Err(e)) => Some(e.to_string()),
+                _ => None,
+            })
+            .or_else(|| match domains.value().get() {
                 Some(Err(e)) => Some(e.to_string()),
                 _ => None,
             })
@@ -199,6 +207,7 @@ struct TenantActions {
     toggle: ServerAction<SetTenantSuspended>,
     offer: ServerAction<SetTenantPlatformAi>,
     limit: ServerAction<SetTenantMemberLimit>,
+    domains: ServerAction<SetTenantSsoDomains>,
 }
 
 #[component]
@@ -214,6 +223,7 @@ fn TenantTable(tenants: Vec<AdminTenantDto>, actions: TenantActions) -> impl Int
                         <th scope="col">"Status"</th>
                         <th scope="col">"Member limit"</th>
                         <th scope="col">"Platform AI"</th>
+                        <th scope="col">"SSO domains"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
@@ -233,7 +243,10 @@ fn TenantRow(tenant: AdminTenantDto, actions: TenantActions) -> impl IntoView {
         toggle,
         offer,
         limit,
+        domains,
     } = actions;
+    let slug_domains = tenant.slug.clone();
+    let domains_draft = RwSignal::new(tenant.sso_domains.join(" "));
     let suspended = tenant.status == "suspended";
     let (slug_offer, slug_limit) = (tenant.slug.clone(), tenant.slug.clone());
     let offered = tenant.platform_ai;
@@ -292,6 +305,25 @@ fn TenantRow(tenant: AdminTenantDto, actions: TenantActions) -> impl IntoView {
                     <span class="visually-hidden">{format!("Offer the platform's AI provider to {}", tenant.name)}</span>
                     <span aria-hidden="true">"Offered"</span>
                 </label>
+            </td>
+            <td>
+                <form
+                    class="inline-form limit-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        domains.dispatch(SetTenantSsoDomains { slug: slug_domains.clone(), domains: domains_draft.get_untracked() });
+                    }
+                >
+                    <label class="visually-hidden" for=format!("domains-{}", tenant.slug)>{format!("Verified e-mail domains of {}", tenant.name)}</label>
+                    <input
+                        id=format!("domains-{}", tenant.slug)
+                        class="secret domains-input"
+                        placeholder="example.com"
+                        prop:value=move || domains_draft.get()
+                        on:input=move |ev| domains_draft.set(event_target_value(&ev))
+                    />
+                    <button type="submit" class="button button-secondary button-small">"Set"</button>
+                </form>
             </td>
             <td><time datetime=created.to_rfc3339()>{day(&created)}</time></td>
             <td class="actions">

@@ -18,6 +18,7 @@ fn sign_in_message(code: &str, retry_after: Option<String>) -> String {
         "forbidden" => {
             "The form was sent from another site and refused. Try again from this page.".into()
         }
+        "sso_unknown_domain" => "No organisation has set up single sign-on for that e-mail domain. Sign in with your password, or use your organisation's sign-in link.".into(),
         _ => "Signing in did not work. Please try again.".into(),
     }
 }
@@ -62,12 +63,24 @@ pub fn SignInPage() -> impl IntoView {
             <div class="card auth-card">
                 <h1>"Sign in to Parley"</h1>
                 {move || error().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                {move || query.read().get("signed_out").map(|_| view! { <Notice kind="success">"You are signed out."</Notice> })}
                 <form method="post" action="/auth/login" class="stack">
                     <input type="hidden" name="next" value=next/>
                     <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true/>
                     <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
                     <button class="button button-wide" type="submit">"Sign in"</button>
                 </form>
+                <details class="sso-discover">
+                    <summary>"Continue with single sign-on"</summary>
+                    <form method="post" action="/auth/sso/discover" class="stack">
+                        <div class="field">
+                            <label for="sso-email">"Work e-mail"</label>
+                            <input id="sso-email" name="email" type="email" autocomplete="email" required=true/>
+                            <p class="field-hint">"We find your organisation from the address and send you to its sign-in."</p>
+                        </div>
+                        <button class="button button-secondary button-wide" type="submit">"Continue"</button>
+                    </form>
+                </details>
                 <p class="muted auth-switch">"New to Parley? " <a href=signup_href>"Create an account"</a></p>
             </div>
         </section>

@@ -38,4 +38,7 @@ lazy_page! {
     NewTenantRoute => super::new_tenant::NewTenantPage;
     ChatRoute => super::chat::ChatPage;
     AiSettingsRoute => super::ai_settings::AiSettingsPage;
+    SsoSettingsRoute => super::sso_settings::SsoSettingsPage;
+    TenantSignInRoute => super::sso_login::TenantSignInPage;
+    SsoProblemRoute => super::sso_login::SsoProblemPage;
 }

@@ -12,5 +12,7 @@ pub mod lazy;
 pub mod members;
 pub mod new_tenant;
 pub mod not_found;
+pub mod sso_login;
+pub mod sso_settings;
 pub mod status;
 pub mod tenant;

@@ -10,6 +10,7 @@ mod health;
 mod request_trace;
 mod security_headers;
 pub mod server_fn_guard;
+mod sso;
 mod static_files;
 
 pub use static_files::hash_file_present;
@@ -92,6 +93,7 @@ pub fn build_router_with(
         .merge(static_files::pkg_routes(&leptos_options))
         .merge(api::router(endpoints))
         .merge(auth_forms::routes())
+        .merge(sso::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -22,6 +22,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/system/status",
     "/api/session/me",
     "/api/invitations/preview",
+    "/api/sso/login-page",
 ];
 
 pub fn is_server_fn_path(path: &str) -> bool {

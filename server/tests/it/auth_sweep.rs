@@ -361,6 +361,18 @@ fn foreign_form(path: &str, ids: &Ids) -> String {
         ("signup", "open"),
         ("tenant_creation", "anyone"),
         ("token", &ids.invitation_token),
+        ("client_id", "intruder-app"),
+        ("client_secret", "intruder-secret"),
+        ("directory_id", "00000000-0000-0000-0000-000000000000"),
+        ("issuer", "https://idp.example"),
+        ("scopes", "openid"),
+        ("role_claim", "roles"),
+        ("role_mappings", "x = owner"),
+        ("jit", "on"),
+        ("default_role", "owner"),
+        ("enabled", "on"),
+        ("require_sso", "on"),
+        ("domains", "intruder.example"),
     ]
     .iter()
     .map(|(k, v)| format!("{k}={}", v.replace(':', "%3A").replace('/', "%2F")))

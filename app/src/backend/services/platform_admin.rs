@@ -33,6 +33,11 @@ pub async fn tenants(
             status: t.status,
             max_users: t.max_users,
             platform_ai: t.platform_ai,
+            sso_domains: t
+                .sso_domains
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
             created_at: t.created_at,
         })
         .collect())
@@ -245,4 +250,79 @@ pub async fn set_platform_ai(
         meta,
     )
     .await
+}
+
+/// Sets the e-mail domains verified for a tenant (whitespace- or comma-separated). A domain
+/// verified for another tenant is refused: "continue with your work e-mail" must lead to one
+/// organisation only.
+///
+/// # Errors
+/// `NotFound`; validation errors naming the domain; database errors.
+pub async fn set_sso_domains(
+    state: &AppState,
+    sys: &SystemCtx,
+    slug: &str,
+    domains: &str,
+    meta: &RequestMeta,
+) -> Result<Vec<String>, DomainError> {
+    let mut list: Vec<String> = Vec::new();
+    for raw in domains.split(|c: char| c == ',' || c.is_whitespace()) {
+        let domain = raw.trim().trim_start_matches('@').to_ascii_lowercase();
+        if domain.is_empty() || list.contains(&domain) {
+            continue;
+        }
+        let valid = domain.len() <= 253
+            && domain.contains('.')
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if !valid {
+            return Err(DomainError::validation(
+                "domains",
+                format!(
+                    "`{}` is not a domain name like example.com.",
+                    domain.chars().take(80).collect::<String>()
+                ),
+            ));
+        }
+        list.push(domain);
+    }
+    if list.len() > 50 {
+        return Err(DomainError::validation(
+            "domains",
+            "At most 50 domains per organisation.",
+        ));
+    }
+    let tx = sys.begin(state).await?;
+    for domain in &list {
+        if let Some(owner) = tenants::by_sso_domain(tx.conn(), domain).await? {
+            if owner.slug != slug {
+                return Err(DomainError::validation(
+                    "domains",
+                    format!(
+                        "{domain} is verified for another organisation ({}).",
+                        owner.slug
+                    ),
+                ));
+            }
+        }
+    }
+    tenants::set_sso_domains(&tx, slug, &list.join(" "))
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    tx.commit().await?;
+    audit_tenant_change(
+        state,
+        sys,
+        "tenant.sso_domains_changed",
+        slug,
+        json!({ "domains": list }),
+        meta,
+    )
+    .await?;
+    Ok(list)
 }

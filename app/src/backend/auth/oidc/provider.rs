@@ -33,7 +33,10 @@ pub enum ProviderError {
 struct Entry {
     metadata: Arc<Metadata>,
     discovered_at: Instant,
-    keys_fetched_at: Instant,
+    /// When a token with an unknown key id last made us refetch the keys. The gap is kept
+    /// between refetches, not since discovery: a rotation right after discovery still gets
+    /// its one refetch.
+    keys_refetched_at: Option<Instant>,
 }
 
 /// The per-process cache. Several app instances each keep their own; that only means one
@@ -83,20 +86,20 @@ impl ProviderCache {
             return Ok(entry.metadata);
         }
         let metadata = Arc::new(discover(outbound, issuer).await?);
-        let now = Instant::now();
         self.store(
             issuer,
             Entry {
                 metadata: Arc::clone(&metadata),
-                discovered_at: now,
-                keys_fetched_at: now,
+                discovered_at: Instant::now(),
+                keys_refetched_at: None,
             },
         );
         Ok(metadata)
     }
 
-    /// Refetches the issuer's keys after a token named an unknown key id. `None` when they
-    /// were fetched less than a minute ago (the token is then simply refused).
+    /// Refetches the issuer's keys after a token named an unknown key id. `None` when an
+    /// unknown key id made us refetch less than a minute ago (the token is then simply
+    /// refused).
     ///
     /// # Errors
     /// [`ProviderError`] when fetching the keys fails.
@@ -109,7 +112,10 @@ impl ProviderCache {
         let Some(entry) = self.fresh(issuer) else {
             return Ok(None);
         };
-        if entry.keys_fetched_at.elapsed() < KEY_REFETCH_GAP {
+        if entry
+            .keys_refetched_at
+            .is_some_and(|at| at.elapsed() < KEY_REFETCH_GAP)
+        {
             return Ok(None);
         }
         let client = http::client(outbound);
@@ -121,7 +127,7 @@ impl ProviderCache {
             Entry {
                 metadata: Arc::clone(&metadata),
                 discovered_at: entry.discovered_at,
-                keys_fetched_at: Instant::now(),
+                keys_refetched_at: Some(Instant::now()),
             },
         );
         tracing::info!(issuer, "refetched the identity provider's signing keys");

@@ -1,0 +1,181 @@
+//! Single sign-on in the browser: the redirect to the identity provider, the return to
+//! `/t/{slug}/sso/callback`, linking an identity to the signed-in account, and "continue
+//! with your work e-mail". Every failure ends on `/sso/problem`, which says what happened.
+
+use app::{
+    backend::{
+        auth::{caller::Caller, oidc::BROWSER_COOKIE, sessions},
+        request_meta::RequestMeta,
+        services::sso_sign_in::{self, Callback, SsoFailure},
+        state::AppState,
+    },
+    dto::sso::SsoProblem,
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Extension, Form, Router,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/sso/{connection}/start", get(start))
+        .route("/t/{slug}/sso/{connection}/link", post(link))
+        .route("/t/{slug}/sso/callback", get(callback))
+        .route("/auth/sso/discover", post(discover))
+}
+
+/// The page that explains a failed sign-in.
+fn problem(slug: &str, problem: SsoProblem) -> Response {
+    Redirect::to(&format!(
+        "/sso/problem?code={}&tenant={}",
+        problem.code(),
+        slug_param(slug)
+    ))
+    .into_response()
+}
+
+/// Slugs are `[a-z0-9-]`; anything else is dropped rather than echoed into a URL.
+fn slug_param(slug: &str) -> String {
+    slug.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
+}
+
+/// The browser-binding cookie, scoped to the tenant's SSO paths, gone after ten minutes.
+fn browser_cookie(state: &AppState, slug: &str, value: &str, max_age: i64) -> String {
+    let secure = if state.auth().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{BROWSER_COOKIE}={value}; Path=/t/{}/sso; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        slug_param(slug)
+    )
+}
+
+fn redirect_to_idp(state: &AppState, slug: &str, started: sso_sign_in::Started) -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            browser_cookie(
+                state,
+                slug,
+                &started.browser_token,
+                app::backend::auth::oidc::ATTEMPT_TTL_SECS,
+            ),
+        )],
+        Redirect::to(&started.redirect),
+    )
+        .into_response()
+}
+
+fn log_failure(slug: &str, failure: &SsoFailure) {
+    tracing::info!(tenant = slug, problem = failure.problem.code(), detail = %failure.detail, "single sign-on could not start");
+}
+
+#[derive(Deserialize)]
+struct StartQuery {
+    #[serde(default)]
+    login_hint: Option<String>,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    Path((slug, connection)): Path<(String, Uuid)>,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    match sso_sign_in::start(&state, &slug, connection, None, query.login_hint.as_deref()).await {
+        Ok(started) => redirect_to_idp(&state, &slug, started),
+        Err(failure) => {
+            log_failure(&slug, &failure);
+            problem(&slug, failure.problem)
+        }
+    }
+}
+
+/// Links an identity at this connection to the signed-in account (a POST: the CSRF layer
+/// guards it, and nobody can be made to link by following a link).
+async fn link(
+    State(state): State<AppState>,
+    Path((slug, connection)): Path<(String, Uuid)>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(caller) = Caller::from_headers(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/t/{}/login", slug_param(&slug)))
+            .into_response();
+    };
+    match sso_sign_in::start(&state, &slug, connection, Some(caller.user().id), None).await {
+        Ok(started) => redirect_to_idp(&state, &slug, started),
+        Err(failure) => {
+            log_failure(&slug, &failure);
+            problem(&slug, failure.problem)
+        }
+    }
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(slug): Path<String>,
+    Query(query): Query<Callback>,
+    headers: HeaderMap,
+) -> Response {
+    let browser = sessions::token_from_cookies(&headers, BROWSER_COOKIE);
+    let clear = browser_cookie(&state, &slug, "", 0);
+    match sso_sign_in::finish(&state, &slug, query, browser.as_deref(), &meta).await {
+        Ok(done) => {
+            let mut response = Redirect::to(&done.redirect).into_response();
+            let cookies = response.headers_mut();
+            if let Ok(value) = clear.parse() {
+                cookies.append(header::SET_COOKIE, value);
+            }
+            if let Some(token) = done.session_token {
+                if let Ok(value) = sessions::set_cookie(&state, &token).parse() {
+                    cookies.append(header::SET_COOKIE, value);
+                }
+            }
+            response
+        }
+        Err(failure) => {
+            let mut response = problem(&slug, failure.problem);
+            if let Ok(value) = clear.parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DiscoverForm {
+    email: String,
+}
+
+async fn discover(State(state): State<AppState>, Form(form): Form<DiscoverForm>) -> Response {
+    match sso_sign_in::discover(&state, &form.email).await {
+        Ok(Some(start)) => Redirect::to(&start).into_response(),
+        Ok(None) => Redirect::to("/login?error=sso_unknown_domain").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "single sign-on discovery failed");
+            Redirect::to("/login?error=internal").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_param;
+
+    #[test]
+    fn slugs_never_carry_url_syntax() {
+        assert_eq!(slug_param("acme-1"), "acme-1");
+        assert_eq!(slug_param("a&b=c/../x"), "abcx");
+    }
+}
