@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts a built Parley binary on a free port with its own SQLite database, and the bundled
-# test provider (parley-test-provider, built next to it) as its AI backend; waits until both
-# are ready, runs the Playwright suite against them in Debian's Chromium, and stops them.
+# Starts a built Parley binary on a free port with its own SQLite database, the bundled
+# test provider (parley-test-provider, built next to it) as its AI backend, and an OpenID
+# Provider shaped like Microsoft Entra ID (end2end/oidc/op.mjs, oidc-provider) for single
+# sign-on; waits until all are ready, runs the Playwright suite against them in Debian's
+# Chromium, and stops them.
 # Usage: end2end/run.sh path/to/parley [playwright args…]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +18,36 @@ if [ ! -x "$provider_bin" ]; then
 fi
 
 work=$(mktemp -d)
+pids=()
+cleanup() {
+  kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 provider_port=$(free_port)
 export TEST_PROVIDER_KEY="e2e-provider-key-$RANDOM$RANDOM"
 export TEST_PROVIDER_URL="http://127.0.0.1:$provider_port/v1"
 "$provider_bin" --port "$provider_port" --api-key "$TEST_PROVIDER_KEY" >"$work/provider.log" 2>&1 &
-provider_pid=$!
+pids+=($!)
 port=$(free_port)
+
+# The OpenID Provider: its issuer is Entra's v2.0 shape, $authority/{directory id}/v2.0, so
+# Parley's Entra connections reach it through PARLEY_ENTRA_AUTHORITY. The client secret is a
+# canary: it must never show up in Parley's log (checked below) or its pages (sso.spec.ts).
+op_port=$(free_port)
+export OP_TENANT_ID="11111111-2222-3333-4444-555555555555"
+export OP_CLIENT_SECRET="canary-sso-secret-e2e-7f3a"
+export OP_URL="http://127.0.0.1:$op_port/$OP_TENANT_ID/v2.0"
+OP_PORT="$op_port" PARLEY_URL="http://127.0.0.1:$port" node end2end/oidc/op.mjs >"$work/op.log" 2>&1 &
+pids+=($!)
+if ! wait_for_url "$OP_URL/.well-known/openid-configuration" 30; then
+  echo "The OpenID Provider did not start; its log:" >&2
+  cat "$work/op.log" >&2
+  exit 1
+fi
+export PARLEY_ENTRA_AUTHORITY="http://127.0.0.1:$op_port"
+
 export PARLEY_BIND="127.0.0.1:$port"
 export PARLEY_PUBLIC_URL="http://127.0.0.1:$port"
 export PARLEY_DATABASE_URL="sqlite://$work/parley.db"
@@ -29,19 +55,15 @@ export PARLEY_DATA_DIR="$work"
 export PARLEY_ADMIN_EMAIL="admin@parley.test"
 export PARLEY_ADMIN_PASSWORD="e2e-admin-password"
 export PARLEY_LOG="info"
-# The test provider listens on loopback, which the SSRF guard refuses unless allowed.
+# The test provider and the OpenID Provider listen on loopback, which the SSRF guard refuses
+# unless allowed.
 export PARLEY_ALLOW_PRIVATE_PROVIDER_HOSTS="127.0.0.1"
 # It also plays the platform's own provider, which super-admins may offer to organisations.
 export PARLEY_OPENAI_API_KEY="$TEST_PROVIDER_KEY"
 export PARLEY_OPENAI_BASE_URL="$TEST_PROVIDER_URL"
 export PARLEY_OPENAI_MODELS="parley-echo"
 "$bin" serve >"$work/server.log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" "$provider_pid" 2>/dev/null; wait "$pid" "$provider_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+pids+=($!)
 
 if ! wait_for_url "http://127.0.0.1:$port/readyz" 60; then
   echo "Parley did not become ready; its log:" >&2
@@ -55,12 +77,18 @@ if ! grep -q listening "$work/provider.log"; then
   cat "$work/provider.log" >&2
   exit 1
 fi
-# A key never reaches the log, whatever the tests did.
+# A key or client secret never reaches the log, whatever the tests did.
 check_log_for_key() {
-  if grep -q "$TEST_PROVIDER_KEY" "$work/server.log"; then
+  local leaked=0
+  if grep -qF "$TEST_PROVIDER_KEY" "$work/server.log"; then
     echo "The provider key appeared in the server log" >&2
-    return 1
+    leaked=1
   fi
+  if grep -qF "$OP_CLIENT_SECRET" "$work/server.log"; then
+    echo "The SSO client secret appeared in the server log" >&2
+    leaked=1
+  fi
+  return $leaked
 }
 cd end2end
 BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@"
@@ -71,5 +99,7 @@ if [ $status -ne 0 ]; then
   grep -E -A4 "panicked|ERROR" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 60
   echo "--- server log (last 30 lines) ---"
   tail -n 30 "$work/server.log"
+  echo "--- OpenID Provider log (warnings and notices left out) ---"
+  grep -vE "WARNING|NOTICE" "$work/op.log" | tail -n 20
 fi
 exit $status

@@ -99,3 +99,12 @@ pub async fn revoke_token(id: Uuid) -> Result<(), AppError> {
         .await
         .map_err(super::guard::fail)
 }
+
+/// The SSO connections of the caller's organisations and whether the account is linked.
+#[server(endpoint = "account/sso")]
+pub async fn linkable_sso() -> Result<Vec<crate::dto::sso::LinkableSso>, AppError> {
+    let call = super::guard::signed_in().await?;
+    crate::backend::services::sso_sign_in::linkable(&call.state, &call.caller)
+        .await
+        .map_err(super::guard::fail)
+}

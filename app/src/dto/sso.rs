@@ -273,6 +273,18 @@ impl SsoProblem {
     }
 }
 
+/// A connection of one of the caller's organisations, as the account page offers it for
+/// linking to the caller's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkableSso {
+    pub slug: String,
+    pub tenant_name: String,
+    pub connection_id: Uuid,
+    pub connection_name: String,
+    /// The caller already has an identity at this connection.
+    pub linked: bool,
+}
+
 /// The answer to "continue with your work e-mail".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoDiscovery {

@@ -85,9 +85,48 @@ pub fn AccountPage() -> impl IntoView {
             <PasswordCard change=change_password/>
             <SessionsCard refresh=change_password.version()/>
             <TokensCard/>
+            <SingleSignOnCard/>
         </section>
     }
     .into_any()
+}
+
+/// Linking the account to an organisation's identity provider, so "Sign in with …" finds
+/// it. A form POST: the CSRF layer guards it and nobody links by following a link.
+#[component]
+fn SingleSignOnCard() -> impl IntoView {
+    let list = Resource::new(|| (), |()| crate::api::account::linkable_sso());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = list.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="sso-title">
+                        <h2 id="sso-title">"Single sign-on"</h2>
+                        <p class="muted">"Link your account to your organisation's sign-in, then use “Sign in with …” instead of your password."</p>
+                        <ul class="plain-list">
+                            {list.into_iter().map(|l| view! {
+                                <li class="sso-link-row">
+                                    <span>{format!("{} · {}", l.tenant_name, l.connection_name)}</span>
+                                    {if l.linked {
+                                        view! { <span class="badge">"Linked"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <form method="post" action=format!("/t/{}/sso/{}/link", l.slug, l.connection_id)>
+                                                <button type="submit" class="button button-secondary button-small">
+                                                    {format!("Link {}", l.connection_name)}
+                                                </button>
+                                            </form>
+                                        }.into_any()
+                                    }}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
 }
 
 #[component]

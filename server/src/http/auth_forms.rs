@@ -134,20 +134,23 @@ async fn logout(
     Extension(meta): Extension<RequestMeta>,
     headers: HeaderMap,
 ) -> Response {
-    let mut after = "/login".to_string();
+    let mut idp_logout = None;
     if let Ok(caller) = Caller::from_headers(&state, &headers).await {
         match accounts::logout(&state, &caller, &meta).await {
             // Signed in through SSO: sign out at the identity provider as well.
-            Ok(Some(idp_logout)) => after = idp_logout,
-            Ok(None) => {}
+            Ok(url) => idp_logout = url,
             Err(err) => return AppError::from(err).into_response(),
         }
     }
-    (
-        [(header::SET_COOKIE, sessions::clear_cookie(&state))],
-        Redirect::to(&after),
-    )
-        .into_response()
+    let clear = [(header::SET_COOKIE, sessions::clear_cookie(&state))];
+    match idp_logout {
+        Some(url) => (
+            clear,
+            super::sso::continue_to(&url, "Continue to sign out at your identity provider"),
+        )
+            .into_response(),
+        None => (clear, Redirect::to("/login")).into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,30 @@ fn browser_cookie(state: &AppState, slug: &str, value: &str, max_age: i64) -> St
     )
 }
 
+/// Leaves a form submission for another site. Chromium applies CSP `form-action` to every
+/// redirect that follows a form POST, so answering the POST with a redirect to the identity
+/// provider would be blocked; a page that moves on by itself starts a fresh navigation.
+pub fn continue_to(url: &str, what: &str) -> Response {
+    let href = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={href}\"><title>{what}</title></head>\
+         <body><p><a href=\"{href}\">{what}</a></p></body></html>"
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 fn redirect_to_idp(state: &AppState, slug: &str, started: sso_sign_in::Started) -> Response {
     (
         [(
@@ -112,7 +136,19 @@ async fn link(
             .into_response();
     };
     match sso_sign_in::start(&state, &slug, connection, Some(caller.user().id), None).await {
-        Ok(started) => redirect_to_idp(&state, &slug, started),
+        Ok(started) => {
+            let cookie = browser_cookie(
+                &state,
+                &slug,
+                &started.browser_token,
+                app::backend::auth::oidc::ATTEMPT_TTL_SECS,
+            );
+            let mut response = continue_to(&started.redirect, "Continue to your identity provider");
+            if let Ok(value) = cookie.parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
         Err(failure) => {
             log_failure(&slug, &failure);
             problem(&slug, failure.problem)
@@ -160,7 +196,7 @@ struct DiscoverForm {
 
 async fn discover(State(state): State<AppState>, Form(form): Form<DiscoverForm>) -> Response {
     match sso_sign_in::discover(&state, &form.email).await {
-        Ok(Some(start)) => Redirect::to(&start).into_response(),
+        Ok(Some(start)) => continue_to(&start, "Continue to your organisation's sign-in"),
         Ok(None) => Redirect::to("/login?error=sso_unknown_domain").into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "single sign-on discovery failed");

@@ -323,6 +323,7 @@ const NOT_TENANT_SCOPED: &[&str] = &[
     "/api/account/tokens",
     "/api/account/tokens/create",
     "/api/account/tokens/revoke",
+    "/api/account/sso",
     "/api/tenants/create",
     "/api/invitations/accept",
 ];

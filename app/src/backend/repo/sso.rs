@@ -153,12 +153,13 @@ pub async fn take_attempt(tx: &TenantTx, state_hash: &str) -> Result<Option<Atte
     Ok((deleted.rows_affected == 1).then_some(row))
 }
 
-/// Deletes attempts that expired (any tenant), for the periodic sweep.
+/// Deletes the tenant's attempts that expired unused (abandoned sign-ins).
 ///
 /// # Errors
 /// Database errors.
-pub async fn purge_expired_attempts(tx: &SystemTx) -> Result<u64, DbErr> {
+pub async fn purge_expired_attempts(tx: &TenantTx) -> Result<u64, DbErr> {
     Ok(sso_attempt::Entity::delete_many()
+        .filter(sso_attempt::Column::TenantId.eq(tx.tenant_id()))
         .filter(sso_attempt::Column::ExpiresAt.lt(chrono::Utc::now()))
         .exec(tx.conn())
         .await?

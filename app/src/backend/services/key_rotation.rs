@@ -5,7 +5,11 @@
 //! throughout, because reading accepts every configured key.
 
 use crate::backend::{
-    authz::SystemCtx, crypto::sealed, error::DomainError, repo::providers, state::AppState,
+    authz::SystemCtx,
+    crypto::sealed,
+    error::DomainError,
+    repo::{providers, sso},
+    state::AppState,
 };
 
 /// What a rotation did.
@@ -19,7 +23,7 @@ pub struct Rotation {
     pub unreadable: usize,
 }
 
-/// Re-seals every provider key not sealed with the active master key.
+/// Re-seals every provider key and SSO client secret not sealed with the active master key.
 ///
 /// # Errors
 /// Database errors.
@@ -47,6 +51,23 @@ pub async fn rotate(state: &AppState) -> Result<Rotation, DomainError> {
         if providers::replace_sealed_key(&tx, key, resealed).await? {
             report.resealed += 1;
         }
+    }
+    let secrets = sso::all_sealed_secrets(&tx).await?;
+    report.checked += secrets.len();
+    for secret in secrets
+        .iter()
+        .filter(|s| sealed::needs_rotation(state.keys(), &s.sealed))
+    {
+        let slot = super::sso_connections::secret_slot(secret.tenant_id, secret.id);
+        let Ok(plain) = sealed::open(state.keys(), slot, &secret.sealed) else {
+            tracing::warn!(connection = %secret.id, "an SSO client secret opens with no configured master key");
+            report.unreadable += 1;
+            continue;
+        };
+        let resealed = sealed::seal(state.keys(), slot, &plain)
+            .map_err(|e| DomainError::Internal(e.to_string()))?;
+        sso::replace_sealed_secret(&tx, secret.tenant_id, secret.id, resealed).await?;
+        report.resealed += 1;
     }
     tx.commit().await?;
     Ok(report)

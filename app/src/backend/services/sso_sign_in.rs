@@ -107,6 +107,8 @@ pub async fn start(
     let browser_token = secret_token::generate("");
     let now = Utc::now();
     let tx = scope.begin(state).await?;
+    // Abandoned attempts of this tenant go as new ones come: the table stays small.
+    sso::purge_expired_attempts(&tx).await?;
     sso::insert_attempt(
         &tx,
         sso::Attempt {
@@ -630,4 +632,39 @@ fn form_urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The SSO connections of the caller's organisations, and whether the caller's account is
+/// linked to an identity there (the account page's "Single sign-on" section).
+///
+/// # Errors
+/// Database errors.
+pub async fn linkable(
+    state: &AppState,
+    caller: &crate::backend::auth::caller::Caller,
+) -> Result<Vec<crate::dto::sso::LinkableSso>, DomainError> {
+    use crate::backend::authz::{grants::ViewTenant, TenantCtx};
+    let tx = crate::backend::repo::scope::UserTx::begin(state.db(), caller.user().id).await?;
+    let tenants = memberships::of_user(&tx).await?;
+    tx.commit().await?;
+    let mut out = Vec::new();
+    for tenant in tenants {
+        let auth = TenantCtx::resolve(state, caller, &tenant.slug)
+            .await?
+            .require::<ViewTenant>()?;
+        let tx = auth.begin(state).await?;
+        let connections = sso::connections(&tx).await?;
+        let mine = sso::identities_of(&tx, caller.user().id).await?;
+        tx.commit().await?;
+        out.extend(connections.into_iter().filter(|c| c.enabled).map(|c| {
+            crate::dto::sso::LinkableSso {
+                slug: tenant.slug.clone(),
+                tenant_name: tenant.name.clone(),
+                connection_id: c.id,
+                linked: mine.iter().any(|i| i.connection_id == c.id),
+                connection_name: c.name,
+            }
+        }));
+    }
+    Ok(out)
 }
