@@ -69,3 +69,33 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.screenshot({ path: `screenshots/admin-${info.project.name}-${scheme}.png`, fullPage: true });
   });
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`screenshot single sign-on pages ${scheme}`, async ({ page, context, baseURL }, info) => {
+    test.setTimeout(60_000);
+    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    await signedIn(context, `sso-${run}@example.com`);
+    const slug = `sso-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+    expect((await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Contoso Ltd' })).status()).toBe(201);
+    const saved = await context.request.post('/api/sso/save', {
+      headers: { origin: baseURL ?? '' },
+      form: {
+        slug, id: '', name: 'Microsoft', kind: 'entra', directory_id: process.env.OP_TENANT_ID ?? '',
+        client_id: 'parley-e2e', client_secret: 'screenshot-secret-1234', scopes: '', role_claim: 'roles',
+        role_mappings: 'Parley.Admin = admin\nParley.User = member', default_role: '', jit: 'on', enabled: 'on',
+      },
+    });
+    expect(saved.ok()).toBeTruthy();
+    await page.emulateMedia({ colorScheme: scheme });
+    const shots: [string, string, string][] = [
+      ['sso-settings', `/t/${slug}/settings/sso`, 'Single sign-on'],
+      ['sso-tenant-sign-in', `/t/${slug}/login`, 'Sign in to Contoso Ltd'],
+      ['sso-problem', `/sso/problem?code=no_role&tenant=${slug}`, 'You have no access to this organisation'],
+    ];
+    for (const [name, path, heading] of shots) {
+      await openHydrated(page, path);
+      await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();
+      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+    }
+  });
+}
