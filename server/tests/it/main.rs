@@ -20,4 +20,5 @@ mod process;
 mod readiness;
 mod rls;
 mod security_headers;
+mod sso;
 mod tenancy;

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod binary;
+pub mod idp;
 pub mod logs;
 pub mod postgres;
 pub mod sse;
@@ -71,7 +72,13 @@ impl TestApp {
         db: TestDb,
         endpoints: Vec<server::http::api::Endpoint>,
     ) -> Self {
-        Self::launch(database_url, db, endpoints, None).await
+        Self::launch(database_url, db, endpoints, None, test_auth()).await
+    }
+
+    /// As `start`, with these sign-in settings (say, a test identity provider standing in
+    /// for Entra's authority).
+    pub async fn with_auth(database_url: String, db: TestDb, auth: AuthSettings) -> Self {
+        Self::launch(database_url, db, server::http::api::endpoints(), None, auth).await
     }
 
     /// As `start`, for an operator who configured the platform's own AI provider.
@@ -85,6 +92,7 @@ impl TestApp {
             db,
             server::http::api::endpoints(),
             Some(platform),
+            test_auth(),
         )
         .await
     }
@@ -94,11 +102,12 @@ impl TestApp {
         db: TestDb,
         endpoints: Vec<server::http::api::Endpoint>,
         platform: Option<app::backend::llm::PlatformAi>,
+        auth: AuthSettings,
     ) -> Self {
         let owner = owner_connection(&database_url).await;
         migrations::up(&owner).await.unwrap();
         owner.close().await.unwrap();
-        let state = state_with(&database_url, test_policy(), platform).await;
+        let state = state_with_auth(&database_url, test_policy(), platform, auth).await;
         let router = server::http::build_router_with(state.clone(), &test_settings(), endpoints);
         Self {
             router,
@@ -182,10 +191,27 @@ pub async fn state_for(database_url: &str, policy: parley_outbound::Policy) -> A
     state_with(database_url, policy, None).await
 }
 
+/// The sign-in settings of test apps: plain http at `PUBLIC_ORIGIN`.
+pub fn test_auth() -> AuthSettings {
+    AuthSettings {
+        public_url: PUBLIC_ORIGIN.into(),
+        ..AuthSettings::default()
+    }
+}
+
 pub async fn state_with(
     database_url: &str,
     policy: parley_outbound::Policy,
     platform: Option<app::backend::llm::PlatformAi>,
+) -> AppState {
+    state_with_auth(database_url, policy, platform, test_auth()).await
+}
+
+pub async fn state_with_auth(
+    database_url: &str,
+    policy: parley_outbound::Policy,
+    platform: Option<app::backend::llm::PlatformAi>,
+    auth: AuthSettings,
 ) -> AppState {
     let kind = DbKind::from_url(database_url).unwrap();
     let conn = db::connect(database_url, 4).await.unwrap();
@@ -194,10 +220,6 @@ pub async fn state_with(
         "127.0.0.1:0".parse().unwrap(),
         false,
     );
-    let auth = AuthSettings {
-        public_url: PUBLIC_ORIGIN.into(),
-        ..AuthSettings::default()
-    };
     let ai = app::backend::state::AiRuntime {
         keys: app::backend::crypto::key_ring::KeyRing::new(
             app::backend::crypto::master_key::MasterKey::generate(),
