@@ -103,7 +103,8 @@ enum UsageDaily {
     LatencyMsTotal,
 }
 
-fn tenant_fk<T: IntoIden + 'static>(name: &str, table: T) -> ForeignKeyCreateStatement {
+/// `tenant_id` → `tenants.id`, deleted with the tenant. Later migrations reuse it.
+pub(crate) fn tenant_fk<T: IntoIden + 'static>(name: &str, table: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from_tbl(table)

@@ -6,6 +6,7 @@
 //! created them, for the identity provider's logout.
 
 use super::m20261122_000003_row_level_security::{disable_tenant_rls, enable_tenant_rls};
+use super::m20261123_000004_create_chat::tenant_fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -17,7 +18,6 @@ pub const SSO_TABLES: &[&str] = &["sso_connections", "sso_identities", "sso_atte
 #[derive(DeriveIden)]
 enum Tenants {
     Table,
-    Id,
     SsoDomains,
     RequireSso,
 }
@@ -85,16 +85,6 @@ enum SsoAttempts {
     ReturnTo,
     CreatedAt,
     ExpiresAt,
-}
-
-fn tenant_fk<T: IntoIden + 'static>(name: &str, table: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from_tbl(table)
-        .from_col(Alias::new("tenant_id"))
-        .to(Tenants::Table, Tenants::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 fn connection_fk<T: IntoIden + 'static>(name: &str, table: T) -> ForeignKeyCreateStatement {

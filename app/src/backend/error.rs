@@ -58,6 +58,12 @@ impl DomainError {
     }
 }
 
+/// True for a unique-constraint violation (both databases word it differently).
+pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
+    let text = err.to_string().to_lowercase();
+    text.contains("unique") || text.contains("duplicate")
+}
+
 /// True for database errors that mean "cannot reach the database" rather than a bad query.
 fn is_connection_error(err: &DbErr) -> bool {
     matches!(err, DbErr::Conn(_) | DbErr::ConnectionAcquire(_))

@@ -1133,6 +1133,101 @@ async fn logout_ends_the_session_here_and_at_the_idp(w: World) {
     assert_eq!(r.header("location"), "/login");
 }
 
+/// "Link" on the account page: a signed-in, same-origin form post.
+async fn link(w: &World, who: &As) -> TestResponse {
+    w.app
+        .send(
+            Request::post(format!("/t/{SLUG}/sso/{}/link", w.connection))
+                .header("origin", PUBLIC_ORIGIN)
+                .header("cookie", cookie_of(who))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+}
+
+/// Linking is the one way an existing account gets an identity: its signed-in owner asks
+/// for it. Afterwards that identity signs in as the account; it cannot be linked twice.
+async fn a_signed_in_user_links_their_identity_explicitly(w: World) {
+    let grace = w.app.user("grace@contoso.example").await;
+    let oid = "00000000-0000-0000-0000-0000000000c1";
+    let linked_by = |r: TestResponse| {
+        let to = Url::parse(&next_hop(&r)).unwrap();
+        let query = |name: &str| {
+            to.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .unwrap()
+        };
+        let cookie = set_cookies(&r)
+            .into_iter()
+            .find(|c| c.starts_with("parley_sso="))
+            .expect("browser cookie");
+        Attempt {
+            state: query("state"),
+            nonce: query("nonce"),
+            code_challenge: query("code_challenge"),
+            cookie: cookie.split(';').next().unwrap().to_string(),
+        }
+    };
+
+    // The same address as the account, but that alone never links: the request does.
+    let attempt = linked_by(link(&w, &grace).await);
+    let token = w
+        .key
+        .sign(&w.claims(&attempt, oid, "grace@contoso.example", &["Parley.User"]));
+    let r = w.callback(&attempt, token).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header("location"), "/account");
+    assert_eq!(w.identities().await, 1);
+    assert_eq!(w.audited("sso.identity_linked").await, 1);
+
+    // The identity now signs in as Grace, with the mapped role.
+    let r = w
+        .sign_in(oid, "grace@contoso.example", &["Parley.User"])
+        .await;
+    let session = w.signed_in(&r);
+    let me = w.app.api(Method::GET, "/me", &session, None).await.json();
+    assert_eq!(me["email"], "grace@contoso.example", "{me}");
+    assert_eq!(
+        w.role_of("grace@contoso.example").await.as_deref(),
+        Some("member")
+    );
+
+    // Another account cannot take the same identity over.
+    let heidi = w.app.user("heidi@example.com").await;
+    let attempt = linked_by(link(&w, &heidi).await);
+    let token = w
+        .key
+        .sign(&w.claims(&attempt, oid, "grace@contoso.example", &["Parley.User"]));
+    w.refuses(
+        "identity linked elsewhere",
+        &attempt,
+        token,
+        "linked_elsewhere",
+    )
+    .await;
+    assert_eq!(w.identities().await, 1);
+
+    // Anonymous link requests go to sign-in, not to the IdP.
+    let r = w
+        .app
+        .send(
+            Request::post(format!("/t/{SLUG}/sso/{}/link", w.connection))
+                .header("origin", PUBLIC_ORIGIN)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.header("location").starts_with("/login"),
+        "{:?}",
+        r.headers
+    );
+}
+
 on_both_databases_with_idp! {
     happy_path => an_entra_user_is_provisioned_with_the_mapped_role;
     token_checks => every_id_token_check_refuses_a_token_that_fails_only_it;
@@ -1146,4 +1241,5 @@ on_both_databases_with_idp! {
     require_sso => require_sso_closes_the_password_path_for_members;
     internal_issuer => an_issuer_at_an_internal_address_is_refused_at_save;
     logout => logout_ends_the_session_here_and_at_the_idp;
+    link => a_signed_in_user_links_their_identity_explicitly;
 }

@@ -150,11 +150,6 @@ fn apply(state: &AppState, row: &mut Provider, input: ProviderInput) -> Result<(
     Ok(())
 }
 
-fn name_taken(e: &sea_orm::DbErr) -> bool {
-    let text = e.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate")
-}
-
 /// # Errors
 /// Validation errors (each names its field); `Conflict` for a name already used.
 pub async fn create(
@@ -187,7 +182,7 @@ pub async fn create(
     apply(state, &mut row, input)?;
     let tx = auth.begin(state).await?;
     let row = providers::insert(&tx, row).await.map_err(|e| {
-        if name_taken(&e) {
+        if crate::backend::error::is_unique_violation(&e) {
             DomainError::Conflict("A provider with this name exists already.".into())
         } else {
             e.into()
@@ -262,7 +257,7 @@ pub async fn update(
     let key_changed = input.api_key.is_some();
     apply(state, &mut row, input)?;
     let row = providers::save(&tx, row).await.map_err(|e| {
-        if name_taken(&e) {
+        if crate::backend::error::is_unique_violation(&e) {
             DomainError::Conflict("A provider with this name exists already.".into())
         } else {
             e.into()

@@ -233,11 +233,6 @@ fn apply(
     Ok(())
 }
 
-fn name_taken(e: &sea_orm::DbErr) -> bool {
-    let text = e.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate")
-}
-
 async fn audit_event(
     tx: &TenantTx,
     auth: &Authorized<grants::ManageSso>,
@@ -322,7 +317,7 @@ pub async fn create(
     apply(state, auth, &mut row, input)?;
     let tx = auth.begin(state).await?;
     let row = sso::insert_connection(&tx, row).await.map_err(|e| {
-        if name_taken(&e) {
+        if crate::backend::error::is_unique_violation(&e) {
             DomainError::Conflict("A connection with this name exists already.".into())
         } else {
             e.into()
@@ -358,7 +353,7 @@ pub async fn update(
     let old_issuer = row.issuer.clone();
     apply(state, auth, &mut row, input)?;
     let row = sso::save_connection(&tx, row).await.map_err(|e| {
-        if name_taken(&e) {
+        if crate::backend::error::is_unique_violation(&e) {
             DomainError::Conflict("A connection with this name exists already.".into())
         } else {
             e.into()
