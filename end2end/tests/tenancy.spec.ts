@@ -6,7 +6,7 @@ const PASSWORD = 'violet kettle drums 42';
 async function signUp(page: Page, name: string, email: string, path = '/signup') {
   await openHydrated(page, path);
   await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
 }
@@ -52,7 +52,7 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   await expect(member.getByRole('heading', { name: 'Join Acme Research' })).toBeVisible();
   await member.getByRole('link', { name: 'Create an account to join' }).click();
   await member.getByLabel('Your name').fill('Max Member');
-  await member.getByLabel('E-mail').fill(`max-${run}@example.com`);
+  await member.getByLabel('E-mail', { exact: true }).fill(`max-${run}@example.com`);
   await member.getByLabel('Password').fill(PASSWORD);
   await member.getByRole('button', { name: 'Create account' }).click();
   await expect(member.getByRole('heading', { name: 'Join Acme Research' })).toBeVisible();
@@ -82,7 +82,7 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   // 6. The member signs out everywhere from another browser; the first one is signed out too.
   const elsewhere = await newPage(browser, baseURL);
   await openHydrated(elsewhere, '/login');
-  await elsewhere.getByLabel('E-mail').fill(`max-${run}@example.com`);
+  await elsewhere.getByLabel('E-mail', { exact: true }).fill(`max-${run}@example.com`);
   await elsewhere.getByLabel('Password').fill(PASSWORD);
   await elsewhere.getByRole('button', { name: 'Sign in' }).click();
   await expect(elsewhere.getByRole('heading', { name: 'Hello, Max' })).toBeVisible();
@@ -103,11 +103,11 @@ test('the sign-in form works without JavaScript and explains a wrong password', 
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto('/login');
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toContainText('e-mail address or password is not right');
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Hello, No' })).toBeVisible();
