@@ -11,9 +11,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct SignInScope {
-    tenant_id: Uuid,
-    slug: String,
-    max_users: Option<i32>,
+    tenant: tenants::Tenant,
 }
 
 impl SignInScope {
@@ -23,23 +21,20 @@ impl SignInScope {
         let tenant = tenants::by_slug(state.db(), slug)
             .await?
             .ok_or(DomainError::NotFound)?;
-        Ok(Self {
-            tenant_id: tenant.id,
-            slug: tenant.slug,
-            max_users: tenant.max_users,
-        })
+        Ok(Self { tenant })
     }
 
     pub fn tenant_id(&self) -> Uuid {
-        self.tenant_id
+        self.tenant.id
     }
 
     pub fn slug(&self) -> &str {
-        &self.slug
+        &self.tenant.slug
     }
 
-    pub fn max_users(&self) -> Option<i32> {
-        self.max_users
+    /// The tenant as it was when the scope was resolved.
+    pub fn tenant(&self) -> &tenants::Tenant {
+        &self.tenant
     }
 
     /// A transaction scoped to this tenant.
@@ -47,6 +42,6 @@ impl SignInScope {
     /// # Errors
     /// Database errors.
     pub async fn begin(&self, state: &AppState) -> Result<TenantTx, DomainError> {
-        Ok(TenantTx::begin(state.db(), self.tenant_id).await?)
+        Ok(TenantTx::begin(state.db(), self.tenant.id).await?)
     }
 }

@@ -575,9 +575,9 @@ pub async fn tenant_login(
 ) -> Result<crate::dto::sso::TenantLoginDto, DomainError> {
     let scope = SignInScope::resolve(state, slug).await?;
     let tx = scope.begin(state).await?;
-    let tenant = crate::backend::repo::tenants::current(&tx).await?;
     let connections = sso::connections(&tx).await?;
     tx.commit().await?;
+    let tenant = scope.tenant().clone();
     Ok(crate::dto::sso::TenantLoginDto {
         slug: tenant.slug,
         name: tenant.name,
@@ -614,24 +614,11 @@ pub async fn discover(state: &AppState, email: &str) -> Result<Option<String>, D
     };
     let login = tenant_login(state, &tenant.slug).await?;
     Ok(login.buttons.first().map(|button| {
-        format!(
-            "/t/{}/sso/{}/start?login_hint={}",
-            login.slug,
-            button.id,
-            form_urlencode(&email)
-        )
+        let query = openidconnect::url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("login_hint", &email)
+            .finish();
+        format!("/t/{}/sso/{}/start?{query}", login.slug, button.id)
     }))
-}
-
-fn form_urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The SSO connections of the caller's organisations, and whether the caller's account is
