@@ -100,11 +100,17 @@ pub async fn revoke_token(id: Uuid) -> Result<(), AppError> {
         .map_err(super::guard::fail)
 }
 
-/// The SSO connections of the caller's organisations and whether the account is linked.
+/// The platform's and the caller's organisations' SSO connections, and whether the account
+/// is linked to each.
 #[server(endpoint = "account/sso")]
 pub async fn linkable_sso() -> Result<Vec<crate::dto::sso::LinkableSso>, AppError> {
+    use crate::backend::services::{platform_sso, sso_sign_in};
     let call = super::guard::signed_in().await?;
-    crate::backend::services::sso_sign_in::linkable(&call.state, &call.caller)
+    let platform = platform_sso::linkable(&call.state, &call.caller)
         .await
-        .map_err(super::guard::fail)
+        .map_err(super::guard::fail)?;
+    let tenants = sso_sign_in::linkable(&call.state, &call.caller)
+        .await
+        .map_err(super::guard::fail)?;
+    Ok(platform.into_iter().chain(tenants).collect())
 }

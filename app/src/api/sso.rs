@@ -21,6 +21,14 @@ pub async fn tenant_login_page(slug: String) -> Result<TenantLoginDto, AppError>
         .map_err(super::guard::fail)
 }
 
+/// The label of the platform's "Sign in with …" button, when the operator configured
+/// platform SSO (public: the sign-in page shows it).
+#[server(endpoint = "sso/platform-button")]
+pub async fn platform_sign_in_button() -> Result<Option<String>, AppError> {
+    let state = crate::backend::state::AppState::from_context()?;
+    Ok(crate::backend::services::platform_sso::button_label(&state))
+}
+
 #[server(endpoint = "sso/settings")]
 pub async fn sso_settings(slug: String) -> Result<SsoSettingsDto, AppError> {
     use crate::backend::{authz::grants::ManageSso, services::sso_connections};

@@ -41,6 +41,8 @@ pub struct AuthSettings {
     /// Where Entra ID connections find their authority: the global cloud unless a national
     /// cloud (e.g. `https://login.microsoftonline.us`) is configured.
     pub entra_authority: String,
+    /// The operator's SSO connection for signing in to the platform itself.
+    pub platform_sso: Option<crate::backend::auth::oidc::PlatformConnection>,
 }
 
 impl Default for AuthSettings {
@@ -52,6 +54,7 @@ impl Default for AuthSettings {
             signup: SignupMode::Open,
             public_url: "http://127.0.0.1:3000".into(),
             entra_authority: ENTRA_AUTHORITY.into(),
+            platform_sso: None,
         }
     }
 }

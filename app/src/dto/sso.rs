@@ -271,6 +271,27 @@ impl SsoProblem {
             Self::MemberLimit => "The organisation has reached its member limit. Ask its administrator to make room.",
         }
     }
+
+    /// [`Self::title`] for a sign-in through the platform's own connection.
+    pub fn platform_title(self) -> &'static str {
+        match self {
+            Self::NotConfigured => "Platform sign-in is not available here",
+            Self::NoRole => "You have no access to the platform",
+            other => other.title(),
+        }
+    }
+
+    /// [`Self::advice`] for a sign-in through the platform's own connection, where the
+    /// operator, not an organisation, is the one to ask.
+    pub fn platform_advice(self) -> &'static str {
+        match self {
+            Self::NotConfigured => "This server has no platform sign-in configured. Sign in with your e-mail and password.",
+            Self::Misconfigured => "Parley could not complete the sign-in with the platform's identity provider. Tell the server's operator: the details are in the server log.",
+            Self::NoRole => "Platform sign-in lets in people who hold the platform administrator role at the identity provider, and accounts linked to it from their account page. You have neither.",
+            Self::InvalidToken => "The answer from the identity provider did not pass Parley's security checks, so you were not signed in. Try again; if it keeps happening, tell the server's operator.",
+            other => other.advice(),
+        }
+    }
 }
 
 /// A connection of one of the caller's organisations, as the account page offers it for
@@ -283,6 +304,8 @@ pub struct LinkableSso {
     pub connection_name: String,
     /// The caller already has an identity at this connection.
     pub linked: bool,
+    /// Where the "Link" form posts.
+    pub link_url: String,
 }
 
 /// The answer to "continue with your work e-mail".
@@ -301,6 +324,7 @@ mod tests {
         for problem in SsoProblem::ALL {
             assert_eq!(SsoProblem::parse(problem.code()), Some(problem));
             assert!(problem.title().len() > 10 && problem.advice().len() > 40);
+            assert!(problem.platform_title().len() > 10 && problem.platform_advice().len() > 40);
         }
         assert_eq!(SsoProblem::parse("<script>"), None);
     }

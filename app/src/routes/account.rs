@@ -112,7 +112,7 @@ fn SingleSignOnCard() -> impl IntoView {
                                         view! { <span class="badge">"Linked"</span> }.into_any()
                                     } else {
                                         view! {
-                                            <form method="post" action=format!("/t/{}/sso/{}/link", l.slug, l.connection_id)>
+                                            <form method="post" action=l.link_url.clone()>
                                                 <button type="submit" class="button button-secondary button-small">
                                                     {format!("Link {}", l.connection_name)}
                                                 </button>

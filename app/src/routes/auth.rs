@@ -70,6 +70,7 @@ pub fn SignInPage() -> impl IntoView {
                     <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
                     <button class="button button-wide" type="submit">"Sign in"</button>
                 </form>
+                <PlatformSignIn/>
                 <details class="sso-discover">
                     <summary>"Continue with single sign-on"</summary>
                     <form method="post" action="/auth/sso/discover" class="stack">
@@ -86,6 +87,24 @@ pub fn SignInPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "Sign in with …" for the platform's own SSO connection, when the operator set one up.
+/// A plain link: it works without JavaScript.
+#[component]
+fn PlatformSignIn() -> impl IntoView {
+    let label = Resource::new(|| (), |()| crate::api::sso::platform_sign_in_button());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                label.await.ok().flatten().map(|label| view! {
+                    <a class="button button-wide button-sso" href="/sso/platform/start" rel="external">
+                        {format!("Sign in with {label}")}
+                    </a>
+                })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]

@@ -77,12 +77,27 @@ pub fn SsoProblemPage() -> impl IntoView {
             .get("tenant")
             .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
     };
+    let platform = move || query.read().get("platform").is_some();
+    let title = move || {
+        if platform() {
+            problem().platform_title()
+        } else {
+            problem().title()
+        }
+    };
+    let advice = move || {
+        if platform() {
+            problem().platform_advice()
+        } else {
+            problem().advice()
+        }
+    };
     view! {
         <Title text="Sign-in problem"/>
         <section class="auth-page">
             <div class="card auth-card">
-                <h1>{move || problem().title()}</h1>
-                <p>{move || problem().advice()}</p>
+                <h1>{title}</h1>
+                <p>{advice}</p>
                 <div class="button-row">
                     {move || tenant().map(|t| view! {
                         <a class="button" href=format!("/t/{t}/login")>"Back to the organisation's sign-in"</a>

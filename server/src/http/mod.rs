@@ -7,6 +7,7 @@ mod body_limit;
 mod client_meta;
 mod csrf;
 mod health;
+mod platform_sso;
 mod request_trace;
 mod security_headers;
 pub mod server_fn_guard;
@@ -94,6 +95,7 @@ pub fn build_router_with(
         .merge(api::router(endpoints))
         .merge(auth_forms::routes())
         .merge(sso::routes())
+        .merge(platform_sso::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -23,6 +23,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/session/me",
     "/api/invitations/preview",
     "/api/sso/login-page",
+    "/api/sso/platform-button",
 ];
 
 pub fn is_server_fn_path(path: &str) -> bool {

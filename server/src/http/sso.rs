@@ -47,16 +47,21 @@ fn slug_param(slug: &str) -> String {
         .collect()
 }
 
-/// The browser-binding cookie, scoped to the tenant's SSO paths, gone after ten minutes.
-fn browser_cookie(state: &AppState, slug: &str, value: &str, max_age: i64) -> String {
+/// The tenant's SSO paths, where its browser-binding cookie is sent.
+fn tenant_sso_path(slug: &str) -> String {
+    format!("/t/{}/sso", slug_param(slug))
+}
+
+/// The browser-binding cookie, scoped to the SSO paths under `path`, gone after ten minutes
+/// (`max_age` 0 removes it).
+pub(super) fn browser_cookie(state: &AppState, path: &str, value: &str, max_age: i64) -> String {
     let secure = if state.auth().secure_cookies {
         "; Secure"
     } else {
         ""
     };
     format!(
-        "{BROWSER_COOKIE}={value}; Path=/t/{}/sso; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        slug_param(slug)
+        "{BROWSER_COOKIE}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     )
 }
 
@@ -84,20 +89,55 @@ pub fn continue_to(url: &str, what: &str) -> Response {
         .into_response()
 }
 
-fn redirect_to_idp(state: &AppState, slug: &str, started: sso_sign_in::Started) -> Response {
-    (
-        [(
-            header::SET_COOKIE,
-            browser_cookie(
-                state,
-                slug,
-                &started.browser_token,
-                app::backend::auth::oidc::ATTEMPT_TTL_SECS,
-            ),
-        )],
-        Redirect::to(&started.redirect),
-    )
-        .into_response()
+/// Sends the browser to the identity provider, holding the attempt's cookie under `path`.
+/// A link's POST goes through [`continue_to`] instead of a redirect.
+pub(super) fn to_idp(
+    state: &AppState,
+    path: &str,
+    started: sso_sign_in::Started,
+    after_post: bool,
+) -> Response {
+    let cookie = browser_cookie(
+        state,
+        path,
+        &started.browser_token,
+        app::backend::auth::oidc::ATTEMPT_TTL_SECS,
+    );
+    let mut response = if after_post {
+        continue_to(&started.redirect, "Continue to your identity provider")
+    } else {
+        Redirect::to(&started.redirect).into_response()
+    };
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The end of a callback: the browser cookie removed, the session cookie set when the
+/// sign-in made one, on to `redirect`.
+pub(super) fn finished(
+    state: &AppState,
+    path: &str,
+    outcome: Result<sso_sign_in::SignedIn, Response>,
+) -> Response {
+    let (mut response, session) = match outcome {
+        Ok(done) => (
+            Redirect::to(&done.redirect).into_response(),
+            done.session_token,
+        ),
+        Err(problem) => (problem, None),
+    };
+    let cookies = response.headers_mut();
+    if let Ok(value) = browser_cookie(state, path, "", 0).parse() {
+        cookies.append(header::SET_COOKIE, value);
+    }
+    if let Some(token) = session {
+        if let Ok(value) = sessions::set_cookie(state, &token).parse() {
+            cookies.append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 fn log_failure(slug: &str, failure: &SsoFailure) {
@@ -116,7 +156,7 @@ async fn start(
     Query(query): Query<StartQuery>,
 ) -> Response {
     match sso_sign_in::start(&state, &slug, connection, None, query.login_hint.as_deref()).await {
-        Ok(started) => redirect_to_idp(&state, &slug, started),
+        Ok(started) => to_idp(&state, &tenant_sso_path(&slug), started, false),
         Err(failure) => {
             log_failure(&slug, &failure);
             problem(&slug, failure.problem)
@@ -136,19 +176,7 @@ async fn link(
             .into_response();
     };
     match sso_sign_in::start(&state, &slug, connection, Some(caller.user().id), None).await {
-        Ok(started) => {
-            let cookie = browser_cookie(
-                &state,
-                &slug,
-                &started.browser_token,
-                app::backend::auth::oidc::ATTEMPT_TTL_SECS,
-            );
-            let mut response = continue_to(&started.redirect, "Continue to your identity provider");
-            if let Ok(value) = cookie.parse() {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
-            response
-        }
+        Ok(started) => to_idp(&state, &tenant_sso_path(&slug), started, true),
         Err(failure) => {
             log_failure(&slug, &failure);
             problem(&slug, failure.problem)
@@ -164,29 +192,10 @@ async fn callback(
     headers: HeaderMap,
 ) -> Response {
     let browser = sessions::token_from_cookies(&headers, BROWSER_COOKIE);
-    let clear = browser_cookie(&state, &slug, "", 0);
-    match sso_sign_in::finish(&state, &slug, query, browser.as_deref(), &meta).await {
-        Ok(done) => {
-            let mut response = Redirect::to(&done.redirect).into_response();
-            let cookies = response.headers_mut();
-            if let Ok(value) = clear.parse() {
-                cookies.append(header::SET_COOKIE, value);
-            }
-            if let Some(token) = done.session_token {
-                if let Ok(value) = sessions::set_cookie(&state, &token).parse() {
-                    cookies.append(header::SET_COOKIE, value);
-                }
-            }
-            response
-        }
-        Err(failure) => {
-            let mut response = problem(&slug, failure.problem);
-            if let Ok(value) = clear.parse() {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
-            response
-        }
-    }
+    let outcome = sso_sign_in::finish(&state, &slug, query, browser.as_deref(), &meta)
+        .await
+        .map_err(|failure| problem(&slug, failure.problem));
+    finished(&state, &tenant_sso_path(&slug), outcome)
 }
 
 #[derive(Deserialize)]

@@ -16,6 +16,7 @@ mod key_rotation;
 mod migrations;
 mod pages;
 mod platform_ai;
+mod platform_sso;
 mod process;
 mod readiness;
 mod rls;

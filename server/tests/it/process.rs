@@ -136,7 +136,7 @@ fn migrate_subcommand_reports_and_rolls_back() {
         "{one_down}"
     );
     assert!(
-        one_down.contains("pending  m20261124_000006_create_sso"),
+        one_down.contains("pending  m20261125_000007_platform_sso"),
         "{one_down}"
     );
     let all_down = run(&["migrate", "down", "--all"]);

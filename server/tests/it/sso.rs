@@ -10,6 +10,7 @@
 
 use crate::support::{
     api::{session_cookie, As},
+    browser::{cookie_of, next_hop, now, set_cookies},
     idp::{self, TestIdp, TestKey},
     logs::CapturedLogs,
     postgres_url, sqlite_url, test_auth, TestApp, TestDb, TestResponse, PUBLIC_ORIGIN,
@@ -21,7 +22,6 @@ use openidconnect::url::{form_urlencoded, Url};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 const SLUG: &str = "acme";
 /// The connection's Entra directory (tenant) id.
@@ -56,16 +56,6 @@ struct Attempt {
     code_challenge: String,
     /// `parley_sso=…`, the browser-binding cookie.
     cookie: String,
-}
-
-fn now() -> i64 {
-    i64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs(),
-    )
-    .unwrap()
 }
 
 /// The settings form of the default connection, with `overrides`; an empty `jit` or
@@ -117,15 +107,6 @@ async fn server_fn(app: &TestApp, who: &As, path: &str, form: &[(String, String)
 fn pairs(form: &[(&str, &str)]) -> Vec<(String, String)> {
     form.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-/// Every `Set-Cookie` of a response.
-fn set_cookies(r: &TestResponse) -> Vec<String> {
-    r.headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_string))
         .collect()
 }
 
@@ -813,32 +794,6 @@ async fn password_login(app: &TestApp, email: &str) -> TestResponse {
         Some(json!({ "email": email, "password": crate::support::api::PASSWORD })),
     )
     .await
-}
-
-/// Where a response sends the browser next: a redirect's `Location`, or the target of a
-/// page that moves on by itself (`<meta http-equiv="refresh">`, used to leave a form POST
-/// for another site).
-fn next_hop(r: &TestResponse) -> String {
-    if r.status.is_redirection() {
-        return r.header("location").to_string();
-    }
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let html = r.text();
-    let (_, rest) = html
-        .split_once("http-equiv=\"refresh\" content=\"0;url=")
-        .unwrap_or_else(|| panic!("neither a redirect nor a refresh: {html}"));
-    let (url, _) = rest.split_once('"').unwrap();
-    url.replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn cookie_of(who: &As) -> &str {
-    match who {
-        As::Cookie(cookie) => cookie,
-        other => panic!("not a browser session: {other:?}"),
-    }
 }
 
 async fn require_sso_closes_the_password_path_for_members(w: World) {

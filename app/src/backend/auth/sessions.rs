@@ -16,9 +16,14 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 /// The SSO connection that signed a session in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SsoOrigin {
-    pub tenant_id: Uuid,
-    pub connection_id: Uuid,
+pub enum SsoOrigin {
+    /// A tenant's connection.
+    Tenant {
+        tenant_id: Uuid,
+        connection_id: Uuid,
+    },
+    /// The platform's own connection, from the configuration.
+    Platform,
 }
 
 /// Starts a session and returns the token for the cookie (the only copy).
@@ -68,8 +73,15 @@ async fn start(
         expires_at: Set(now + absolute),
         ip: Set(ip.chars().take(64).collect()),
         user_agent: Set(user_agent.chars().take(300).collect()),
-        sso_tenant_id: Set(origin.map(|o| o.tenant_id)),
-        sso_connection_id: Set(origin.map(|o| o.connection_id)),
+        sso_tenant_id: Set(match origin {
+            Some(SsoOrigin::Tenant { tenant_id, .. }) => Some(tenant_id),
+            _ => None,
+        }),
+        sso_connection_id: Set(match origin {
+            Some(SsoOrigin::Tenant { connection_id, .. }) => Some(connection_id),
+            _ => None,
+        }),
+        sso_platform: Set(origin == Some(SsoOrigin::Platform)),
     }
     .insert(state.db())
     .await?;
@@ -88,7 +100,10 @@ pub async fn sso_origin(
         .one(state.db())
         .await?;
     Ok(row.and_then(|s| {
-        Some(SsoOrigin {
+        if s.sso_platform {
+            return Some(SsoOrigin::Platform);
+        }
+        Some(SsoOrigin::Tenant {
             tenant_id: s.sso_tenant_id?,
             connection_id: s.sso_connection_id?,
         })

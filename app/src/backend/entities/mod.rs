@@ -11,6 +11,8 @@ pub(crate) mod invitation;
 pub(crate) mod membership;
 pub(crate) mod platform_audit_event;
 pub(crate) mod platform_setting;
+pub(crate) mod platform_sso_attempt;
+pub(crate) mod platform_sso_identity;
 pub(crate) mod session;
 pub(crate) mod sso_attempt;
 pub(crate) mod sso_connection;

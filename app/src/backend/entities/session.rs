@@ -16,9 +16,11 @@ pub struct Model {
     pub ip: String,
     pub user_agent: String,
     /// The tenant and SSO connection that signed this session in, for the identity
-    /// provider's logout; both null for a password sign-in.
+    /// provider's logout; both null for a password or platform sign-in.
     pub sso_tenant_id: Option<Uuid>,
     pub sso_connection_id: Option<Uuid>,
+    /// Signed in through the platform's own SSO connection (operator-configured).
+    pub sso_platform: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ pub mod chats;
 pub mod invitations;
 pub mod memberships;
 pub mod messages;
+pub mod platform_sso;
 pub mod providers;
 pub mod scope;
 pub mod sso;

@@ -112,6 +112,29 @@ pub async fn set_disabled(
     set_column(db, id, user::Column::Disabled, disabled).await
 }
 
+/// # Errors
+/// Database errors.
+pub async fn set_super_admin(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    super_admin: bool,
+) -> Result<bool, DbErr> {
+    set_column(db, id, user::Column::IsSuperAdmin, super_admin).await
+}
+
+/// Enabled super-admins: the platform must keep at least one.
+///
+/// # Errors
+/// Database errors.
+pub async fn count_active_super_admins(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    user::Entity::find()
+        .filter(user::Column::IsSuperAdmin.eq(true))
+        .filter(user::Column::Disabled.eq(false))
+        .count(db)
+        .await
+}
+
 /// Users whose e-mail or name contains `query`, for the platform admin.
 ///
 /// # Errors

@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod models;
 pub mod platform_admin;
 pub mod platform_settings;
+pub mod platform_sso;
 pub mod providers;
 pub mod sso_connections;
 pub mod sso_sign_in;

@@ -40,7 +40,7 @@ pub struct SsoFailure {
 }
 
 impl SsoFailure {
-    fn new(problem: SsoProblem, detail: impl Into<String>) -> Self {
+    pub(super) fn new(problem: SsoProblem, detail: impl Into<String>) -> Self {
         Self {
             problem,
             detail: detail.into(),
@@ -48,7 +48,7 @@ impl SsoFailure {
         }
     }
 
-    fn keeping_changes(mut self) -> Self {
+    pub(super) fn keeping_changes(mut self) -> Self {
         self.keep_changes = true;
         self
     }
@@ -218,38 +218,22 @@ async fn complete(
     browser_token: Option<&str>,
     meta: &RequestMeta,
 ) -> Result<SignedIn, SsoFailure> {
-    let expired = |detail: &str| SsoFailure::new(SsoProblem::Expired, detail);
     let returned_state = callback
         .state
         .as_deref()
-        .ok_or_else(|| expired("no state"))?;
+        .ok_or_else(|| SsoFailure::new(SsoProblem::Expired, "no state"))?;
     // Taking the attempt consumes it, whatever happens next: a state works once.
     let tx = scope.begin(state).await?;
     let attempt = sso::take_attempt(&tx, &secret_token::hash(returned_state)).await?;
     tx.commit().await?;
-    let attempt = attempt.ok_or_else(|| expired("unknown or used state"))?;
-    if attempt.expires_at <= Utc::now() {
-        return Err(expired("attempt expired"));
-    }
-    let same_browser =
-        browser_token.is_some_and(|token| secret_token::hash(token) == attempt.browser_hash);
-    if !same_browser {
-        return Err(expired("the browser cookie does not match the attempt"));
-    }
-    if let Some(error) = callback.error {
-        let code: String = error
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
-        return Err(SsoFailure::new(
-            SsoProblem::Refused,
-            format!("the identity provider answered {code}"),
-        ));
-    }
-    let code = callback
-        .code
-        .ok_or_else(|| SsoFailure::new(SsoProblem::Refused, "no code"))?;
+    let attempt =
+        attempt.ok_or_else(|| SsoFailure::new(SsoProblem::Expired, "unknown or used state"))?;
+    let code = accepted_code(
+        callback,
+        attempt.expires_at,
+        &attempt.browser_hash,
+        browser_token,
+    )?;
 
     let tx = scope.begin(state).await?;
     let connection = sso::connection(&tx, attempt.connection_id)
@@ -258,19 +242,14 @@ async fn complete(
         .ok_or_else(|| SsoFailure::new(SsoProblem::NotConfigured, "connection gone or off"))?;
     tx.commit().await?;
     let config = client_config(state, scope, &connection)?;
-    let identity = flow::finish(
-        state.sso_providers(),
-        state.outbound(),
+    let identity = verified_identity(
+        state,
         &config,
         &code,
         &attempt.pkce_verifier,
         &attempt.nonce,
     )
-    .await
-    .map_err(|e| match e {
-        flow::FlowError::Verify(v) => SsoFailure::new(SsoProblem::InvalidToken, v.to_string()),
-        other => SsoFailure::new(SsoProblem::Misconfigured, other.to_string()),
-    })?;
+    .await?;
 
     let role = role_map::evaluate(
         &identity.claim_values(&connection.role_claim),
@@ -312,7 +291,7 @@ async fn complete(
         user.id,
         &meta.ip,
         &meta.user_agent,
-        SsoOrigin {
+        SsoOrigin::Tenant {
             tenant_id: scope.tenant_id(),
             connection_id: connection.id,
         },
@@ -333,6 +312,64 @@ async fn complete(
     Ok(SignedIn {
         session_token: Some(token),
         redirect,
+    })
+}
+
+/// The authorization code of a callback whose attempt (already taken) is still valid, came
+/// back to the browser that started it, and was not refused by the identity provider.
+///
+/// # Errors
+/// [`SsoProblem::Expired`] or [`SsoProblem::Refused`].
+pub(super) fn accepted_code(
+    callback: Callback,
+    expires_at: chrono::DateTime<Utc>,
+    browser_hash: &str,
+    browser_token: Option<&str>,
+) -> Result<String, SsoFailure> {
+    let expired = |detail: &str| SsoFailure::new(SsoProblem::Expired, detail);
+    if expires_at <= Utc::now() {
+        return Err(expired("attempt expired"));
+    }
+    let same_browser = browser_token.is_some_and(|token| secret_token::hash(token) == browser_hash);
+    if !same_browser {
+        return Err(expired("the browser cookie does not match the attempt"));
+    }
+    if let Some(error) = callback.error {
+        let code: String = error
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
+        return Err(SsoFailure::new(
+            SsoProblem::Refused,
+            format!("the identity provider answered {code}"),
+        ));
+    }
+    callback
+        .code
+        .ok_or_else(|| SsoFailure::new(SsoProblem::Refused, "no code"))
+}
+
+/// [`flow::finish`] with its failures named for the problem page.
+pub(super) async fn verified_identity(
+    state: &AppState,
+    config: &flow::ClientConfig,
+    code: &str,
+    pkce_verifier: &str,
+    nonce: &str,
+) -> Result<VerifiedIdentity, SsoFailure> {
+    flow::finish(
+        state.sso_providers(),
+        state.outbound(),
+        config,
+        code,
+        pkce_verifier,
+        nonce,
+    )
+    .await
+    .map_err(|e| match e {
+        flow::FlowError::Verify(v) => SsoFailure::new(SsoProblem::InvalidToken, v.to_string()),
+        other => SsoFailure::new(SsoProblem::Misconfigured, other.to_string()),
     })
 }
 
@@ -549,20 +586,28 @@ async fn sync_membership(
 /// The identity provider's logout URL for a session signed in through SSO, when the IdP
 /// offers one. Our own session must already be gone; failures here only skip the IdP.
 pub async fn idp_logout_url(state: &AppState, origin: SsoOrigin) -> Option<String> {
-    let connection = async {
-        let tx = TenantTx::begin(state.db(), origin.tenant_id).await.ok()?;
-        let row = sso::connection(&tx, origin.connection_id).await.ok()??;
-        tx.commit().await.ok()?;
-        Some(row)
-    }
-    .await?;
+    let (issuer, client_id) = match origin {
+        SsoOrigin::Tenant {
+            tenant_id,
+            connection_id,
+        } => {
+            let tx = TenantTx::begin(state.db(), tenant_id).await.ok()?;
+            let row = sso::connection(&tx, connection_id).await.ok()??;
+            tx.commit().await.ok()?;
+            (row.issuer, row.client_id)
+        }
+        SsoOrigin::Platform => {
+            let platform = state.auth().platform_sso.as_ref()?;
+            (platform.issuer.clone(), platform.client_id.clone())
+        }
+    };
     let metadata = state
         .sso_providers()
-        .metadata(state.outbound(), &connection.issuer)
+        .metadata(state.outbound(), &issuer)
         .await
         .ok()?;
     let after = format!("{}/login?signed_out=1", state.auth().public_url);
-    flow::logout_url(&metadata, &connection.client_id, &after).map(|u| u.to_string())
+    flow::logout_url(&metadata, &client_id, &after).map(|u| u.to_string())
 }
 
 /// The tenant's sign-in page: its name and the enabled connections.
@@ -649,6 +694,7 @@ pub async fn linkable(
                 tenant_name: tenant.name.clone(),
                 connection_id: c.id,
                 linked: mine.iter().any(|i| i.connection_id == c.id),
+                link_url: format!("/t/{}/sso/{}/link", tenant.slug, c.id),
                 connection_name: c.name,
             }
         }));

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod binary;
+pub mod browser;
 pub mod idp;
 pub mod logs;
 pub mod postgres;

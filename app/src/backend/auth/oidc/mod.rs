@@ -4,10 +4,12 @@
 pub mod claims;
 pub mod flow;
 pub mod http;
+pub mod platform;
 pub mod provider;
 pub mod role_map;
 pub mod verify;
 
+pub use platform::PlatformConnection;
 pub use provider::ProviderCache;
 
 /// The cookie binding an attempt to the browser that started it. SameSite=Lax, so it comes

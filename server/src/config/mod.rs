@@ -2,6 +2,8 @@
 //! defaults. Every value is checked at start-up; a bad one stops Parley with a message that
 //! names the setting and what is wrong, and never echoes a secret.
 
+mod platform_sso;
+
 use app::backend::{crypto::master_key::MasterKey, state::SignupMode};
 use secrecy::SecretString;
 use std::{
@@ -60,6 +62,8 @@ pub struct Config {
     /// The Entra ID authority host (`PARLEY_ENTRA_AUTHORITY`): Microsoft's global cloud by
     /// default, a national cloud's host, or a test identity provider.
     pub entra_authority: String,
+    /// The operator's SSO connection for the platform itself (`PARLEY_PLATFORM_SSO_*`).
+    pub platform_sso: Option<app::backend::auth::oidc::PlatformConnection>,
 }
 
 /// A setting that could not be used. `Display` is the message printed at start-up.
@@ -374,6 +378,7 @@ impl Config {
                 }
             },
         )?;
+        let platform_sso = platform_sso::load(sources, &entra_authority)?;
         Ok(Self {
             environment,
             bind,
@@ -399,6 +404,7 @@ impl Config {
             session_idle,
             session_max,
             entra_authority,
+            platform_sso,
         })
     }
 }
@@ -553,6 +559,7 @@ impl Config {
             signup: self.signup,
             public_url: self.public_url.clone(),
             entra_authority: self.entra_authority.clone(),
+            platform_sso: self.platform_sso.clone(),
         }
     }
 }
@@ -697,5 +704,55 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn platform_sso_is_off_by_default_and_complete_when_on() {
+        assert!(load(&[], "").unwrap().platform_sso.is_none());
+        let err = load(&[("PARLEY_PLATFORM_SSO_CLIENT_ID", "parley")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_PLATFORM_SSO_ISSUER");
+        let err = load(
+            &[
+                ("PARLEY_PLATFORM_SSO_CLIENT_ID", "parley"),
+                ("PARLEY_PLATFORM_SSO_DIRECTORY_ID", "contoso"),
+            ],
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(err.setting, "PARLEY_PLATFORM_SSO_DIRECTORY_ID");
+        let err = load(
+            &[
+                ("PARLEY_PLATFORM_SSO_CLIENT_ID", "parley"),
+                ("PARLEY_PLATFORM_SSO_ISSUER", "https://idp.example"),
+                ("PARLEY_PLATFORM_SSO_CLIENT_SECRET", "s3cret-canary"),
+            ],
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(err.setting, "PARLEY_PLATFORM_SSO_ADMIN_ROLE");
+        assert!(!err.to_string().contains("s3cret-canary"));
+
+        let entra = load(
+            &[
+                ("PARLEY_PLATFORM_SSO_CLIENT_ID", "parley"),
+                (
+                    "PARLEY_PLATFORM_SSO_DIRECTORY_ID",
+                    "72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+                ),
+                ("PARLEY_PLATFORM_SSO_CLIENT_SECRET", "s3cret-canary"),
+                ("PARLEY_PLATFORM_SSO_ADMIN_ROLE", "Parley.PlatformAdmin"),
+            ],
+            "",
+        )
+        .unwrap()
+        .platform_sso
+        .unwrap();
+        assert_eq!(
+            entra.issuer,
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"
+        );
+        assert_eq!(entra.name, "Microsoft");
+        assert_eq!(entra.role_claim, "roles");
+        assert!(!format!("{entra:?}").contains("s3cret-canary"));
     }
 }
