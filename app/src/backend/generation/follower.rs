@@ -112,3 +112,41 @@ impl Follower {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    async fn delta(follower: &mut Follower) -> String {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(2), follower.next())
+            .await
+            .expect("a delta, not silence: text was lost");
+        match next {
+            Some(FollowEvent::Delta(text)) => text,
+            other => panic!("expected a delta, got {other:?}"),
+        }
+    }
+
+    /// A follower far slower than the answer (more pieces than the channel holds) still
+    /// gets every byte exactly once: one coalesced delta, then the stream as usual.
+    #[tokio::test]
+    async fn a_follower_that_falls_behind_catches_up_from_the_text() {
+        let live = Live::new(Uuid::nil(), Uuid::nil(), Uuid::nil());
+        let (mut follower, first) = Follower::new(Arc::clone(&live), true);
+        assert_eq!(first, "");
+        let mut expected = String::new();
+        for i in 0..200 {
+            let piece = format!("word{i} ");
+            live.push(&piece);
+            expected.push_str(&piece);
+        }
+        let mut got = String::new();
+        while got.len() < expected.len() {
+            got.push_str(&delta(&mut follower).await);
+        }
+        assert_eq!(got, expected);
+        live.push("tail");
+        assert_eq!(delta(&mut follower).await, "tail");
+    }
+}
