@@ -12,7 +12,7 @@
 //! Every outcome is audited on the platform; every failure ends on a page that says why.
 
 use super::sso_sign_in::{
-    accepted_code, verified_identity, Callback, SignedIn, SsoFailure, Started,
+    accepted_code, new_account, verified_identity, Callback, SignedIn, SsoFailure, Started,
 };
 use crate::backend::{
     auth::{
@@ -238,32 +238,14 @@ async fn resolve_user(
                     "unknown identity without the platform admin role",
                 ));
             }
-            let email = identity.email.clone().ok_or_else(|| {
-                SsoFailure::new(
-                    SsoProblem::Misconfigured,
-                    "the ID token carries no e-mail address for a new account",
-                )
-            })?;
-            // Never take over an account by its e-mail: its owner links SSO explicitly.
-            if users::by_email(txn, &email).await?.is_some() {
-                return Err(SsoFailure::new(
-                    SsoProblem::EmailTaken,
-                    "an account with this e-mail exists",
-                ));
-            }
-            let name = identity
-                .name
-                .clone()
-                .unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-            let name: String = name.chars().take(100).collect();
-            let user = users::insert(txn, &email, &name, None, false).await?;
+            let user = new_account(txn, identity).await?;
             bind(txn, identity, user.id).await?;
             audit::platform(
                 txn,
                 record(
                     "platform_sso.user_provisioned",
                     user.id,
-                    json!({ "email": email }),
+                    json!({ "email": user.email }),
                 ),
             )
             .await?;

@@ -427,32 +427,14 @@ async fn resolve_user(
                     "no role mapping matched",
                 ));
             }
-            let email = identity.email.clone().ok_or_else(|| {
-                SsoFailure::new(
-                    SsoProblem::Misconfigured,
-                    "the ID token carries no e-mail address for a new account",
-                )
-            })?;
-            // Never take over an account by its e-mail: its owner links SSO explicitly.
-            if users::by_email(tx.conn(), &email).await?.is_some() {
-                return Err(SsoFailure::new(
-                    SsoProblem::EmailTaken,
-                    "an account with this e-mail exists",
-                ));
-            }
-            let name = identity
-                .name
-                .clone()
-                .unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-            let name: String = name.chars().take(100).collect();
-            let user = users::insert(tx.conn(), &email, &name, None, false).await?;
+            let user = new_account(tx.conn(), identity).await?;
             bind(tx, connection, identity, user.id).await?;
             audit::tenant(
                 tx,
                 event(
                     "sso.user_provisioned",
                     user.id,
-                    json!({ "connection": connection.id, "email": email }),
+                    json!({ "connection": connection.id, "email": user.email }),
                 ),
             )
             .await?;
@@ -470,6 +452,32 @@ async fn resolve_user(
     }
     sync_membership(tx, &user, role, meta).await?;
     Ok(user)
+}
+
+/// A new account for a verified identity. It needs the token's e-mail, and never takes over
+/// an account that already has that e-mail: its owner links SSO explicitly instead.
+pub(super) async fn new_account(
+    db: &impl sea_orm::ConnectionTrait,
+    identity: &VerifiedIdentity,
+) -> Result<users::User, SsoFailure> {
+    let email = identity.email.clone().ok_or_else(|| {
+        SsoFailure::new(
+            SsoProblem::Misconfigured,
+            "the ID token carries no e-mail address for a new account",
+        )
+    })?;
+    if users::by_email(db, &email).await?.is_some() {
+        return Err(SsoFailure::new(
+            SsoProblem::EmailTaken,
+            "an account with this e-mail exists",
+        ));
+    }
+    let name = identity
+        .name
+        .clone()
+        .unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+    let name: String = name.chars().take(100).collect();
+    Ok(users::insert(db, &email, &name, None, false).await?)
 }
 
 async fn bind(
