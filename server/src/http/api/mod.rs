@@ -1,6 +1,7 @@
 //! REST API v1 (`/api/v1`, contract in API.md). The router is built from one table of
 //! endpoints, which also produces the OpenAPI document and drives the auth sweep test:
-//! a route cannot exist without being listed, and a listed route is swept.
+//! a route cannot exist without being listed, a listed route is swept, and the permission
+//! it declares is checked against the role matrix for every role.
 
 mod admin;
 mod auth;
@@ -12,6 +13,7 @@ mod providers;
 mod tenants;
 
 use app::backend::state::AppState;
+use app::roles::Permission;
 use axum::{
     routing::{delete, get, patch, post, MethodRouter},
     Router,
@@ -21,13 +23,28 @@ use serde::Serialize;
 
 pub const PREFIX: &str = "/api/v1";
 
-/// Who may call an endpoint.
+/// Who may call an endpoint: exactly what its handler checks, so that the auth sweep can
+/// hold every endpoint to the role matrix (`app::roles`) and the OpenAPI document can state
+/// it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone (sign-up, sign-in, the API description).
     Public,
-    /// A signed-in caller: session cookie or personal API token.
+    /// A signed-in caller (session cookie or personal API token) acting for themselves:
+    /// their account and tokens, a new tenant, an invitation they were given.
     SignedIn,
+    /// A signed-in member of the tenant named by `{slug}` whose role there holds this
+    /// permission (`TenantCtx::require`). Not a member: 404; a role without it: 403.
+    Tenant(Permission),
+    /// A platform super-admin (`SystemCtx::for_super_admin`); anyone else signed in: 403.
+    SuperAdmin,
+}
+
+impl Access {
+    /// Whether an anonymous call is refused (401).
+    pub fn needs_sign_in(self) -> bool {
+        self != Self::Public
+    }
 }
 
 pub struct Endpoint {
@@ -57,7 +74,7 @@ impl Endpoint {
     }
 }
 
-use Access::{Public, SignedIn};
+use Access::{Public, SignedIn, SuperAdmin, Tenant};
 
 /// Every REST endpoint.
 pub fn endpoints() -> Vec<Endpoint> {
@@ -142,56 +159,57 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}",
-            SignedIn,
+            Tenant(Permission::ViewTenant),
             "A tenant (viewer+)",
             get(tenants::get),
         ),
         Endpoint::new(
             Method::PATCH,
             "/tenants/{slug}",
-            SignedIn,
+            Tenant(Permission::UpdateTenant),
             "Update a tenant (admin+)",
             patch(tenants::update),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/members",
-            SignedIn,
+            Tenant(Permission::ViewTenant),
             "Members (viewer+)",
             get(tenants::members),
         ),
         Endpoint::new(
             Method::PATCH,
             "/tenants/{slug}/members/{user_id}",
-            SignedIn,
+            Tenant(Permission::ManageMembers),
             "Change a member's role (admin+, owner for owners)",
             patch(tenants::change_role),
         ),
         Endpoint::new(
             Method::DELETE,
             "/tenants/{slug}/members/{user_id}",
-            SignedIn,
+            // Someone else; one's own id is leaving, `LeaveTenant` (the sweep checks both).
+            Tenant(Permission::ManageMembers),
             "Remove a member, or leave (own id)",
             delete(tenants::remove_member),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/invitations",
-            SignedIn,
+            Tenant(Permission::ManageInvitations),
             "Invite someone (admin+)",
             post(tenants::invite),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/invitations",
-            SignedIn,
+            Tenant(Permission::ManageInvitations),
             "Pending invitations (admin+)",
             get(tenants::invitations),
         ),
         Endpoint::new(
             Method::DELETE,
             "/tenants/{slug}/invitations/{id}",
-            SignedIn,
+            Tenant(Permission::ManageInvitations),
             "Revoke an invitation (admin+)",
             delete(tenants::revoke_invitation),
         ),
@@ -205,189 +223,189 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::GET,
             "/admin/tenants",
-            SignedIn,
+            SuperAdmin,
             "All tenants, `?q=` to search (super-admin)",
             get(admin::tenants),
         ),
         Endpoint::new(
             Method::PATCH,
             "/admin/tenants/{slug}",
-            SignedIn,
+            SuperAdmin,
             "Suspend or reactivate a tenant, set or clear its member limit (super-admin)",
             patch(admin::suspend_tenant),
         ),
         Endpoint::new(
             Method::GET,
             "/admin/users",
-            SignedIn,
+            SuperAdmin,
             "All users, `?q=` to search (super-admin)",
             get(admin::users),
         ),
         Endpoint::new(
             Method::PATCH,
             "/admin/users/{id}",
-            SignedIn,
+            SuperAdmin,
             "Disable or enable a user (super-admin)",
             patch(admin::disable_user),
         ),
         Endpoint::new(
             Method::GET,
             "/admin/settings",
-            SignedIn,
+            SuperAdmin,
             "Platform settings: sign-up mode, who may create tenants (super-admin)",
             get(admin::settings),
         ),
         Endpoint::new(
             Method::PUT,
             "/admin/settings",
-            SignedIn,
+            SuperAdmin,
             "Change the platform settings (super-admin)",
             axum::routing::put(admin::update_settings),
         ),
         Endpoint::new(
             Method::POST,
             "/admin/users/{id}/password-reset",
-            SignedIn,
+            SuperAdmin,
             "Give a user a new one-time password, shown once (super-admin)",
             post(admin::reset_password),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/providers",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "Add an AI provider; the key is sealed and never returned (admin+)",
             post(providers::create),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/providers",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "AI providers (admin+)",
             get(providers::index),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/providers/{id}",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "One AI provider (admin+)",
             get(providers::show),
         ),
         Endpoint::new(
             Method::PATCH,
             "/tenants/{slug}/providers/{id}",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "Change a provider, its key (`\"\"` removes it) or its enabled models (admin+)",
             patch(providers::update),
         ),
         Endpoint::new(
             Method::DELETE,
             "/tenants/{slug}/providers/{id}",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "Remove a provider (admin+)",
             delete(providers::delete),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/providers/{id}/test",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "Test the connection and refresh the provider's model list (admin+)",
             post(providers::test),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/models",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "The models the caller may pick (member+)",
             get(providers::models),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chat-settings",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Chat defaults and member policy (member+)",
             get(providers::settings),
         ),
         Endpoint::new(
             Method::PUT,
             "/tenants/{slug}/chat-settings",
-            SignedIn,
+            Tenant(Permission::ManageAi),
             "Change chat defaults and member policy (admin+)",
             axum::routing::put(providers::update_settings),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Start a chat (member+)",
             post(chats::create),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chats",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "The caller's chats, `?q=` searches titles and messages (member+)",
             get(chats::index),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chats/{id}",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "One of the caller's chats",
             get(chats::show),
         ),
         Endpoint::new(
             Method::PATCH,
             "/tenants/{slug}/chats/{id}",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Rename, pin, or change a chat's model or system prompt",
             patch(chats::update),
         ),
         Endpoint::new(
             Method::DELETE,
             "/tenants/{slug}/chats/{id}",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Delete a chat (restorable for a day)",
             delete(chats::delete),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/restore",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Undo deleting a chat",
             post(chats::restore),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chats/{id}/messages",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Messages, oldest first; `?cursor=` pages back",
             get(chats::messages),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/messages",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Send a message; `\"stream\": true` answers with server-sent events",
             post(chats::send),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/regenerate",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Answer the last question again; with `content`, edit it first",
             post(chats::regenerate),
         ),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chats/{id}/messages/{message_id}/events",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Follow an answer as server-sent events (the text so far, then new text)",
             get(chats::follow),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/messages/{message_id}/stop",
-            SignedIn,
+            Tenant(Permission::UseWorkspace),
             "Stop an answer; the text so far is kept as `stopped`",
             post(chats::stop),
         ),

@@ -2,11 +2,27 @@
 //! router.
 
 use super::{endpoints, Access, PREFIX};
+use app::roles::{Permission, Role};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 pub async fn document() -> Json<Value> {
     Json(build())
+}
+
+/// A tenant endpoint's requirement in words, from the role matrix.
+fn requirement(permission: Permission) -> String {
+    let roles: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|role| role.can(permission))
+        .map(Role::as_str)
+        .collect();
+    format!(
+        "Requires the `{permission:?}` permission in the tenant `{{slug}}` ({}): {}. \
+         Not a member: 404; a role without it: 403.",
+        roles.join(", "),
+        permission.describe()
+    )
 }
 
 pub fn build() -> Value {
@@ -26,8 +42,17 @@ pub fn build() -> Value {
                 "default": { "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
             },
         });
-        if e.access == Access::Public {
-            op["security"] = json!([]);
+        match e.access {
+            Access::Public => op["security"] = json!([]),
+            Access::SignedIn => {}
+            Access::Tenant(permission) => {
+                op["x-parley-permission"] = json!(permission);
+                op["description"] = json!(requirement(permission));
+            }
+            Access::SuperAdmin => {
+                op["x-parley-super-admin"] = json!(true);
+                op["description"] = json!("Platform super-admins only.");
+            }
         }
         if matches!(e.method.as_str(), "POST" | "PATCH") {
             op["requestBody"] =
