@@ -2,7 +2,8 @@
 # Starts a built Parley binary on a free port with its own SQLite database, the bundled
 # test provider (parley-test-provider, built next to it) as its AI backend, and an OpenID
 # Provider shaped like Microsoft Entra ID (end2end/oidc/op.mjs, oidc-provider) for single
-# sign-on; waits until all are ready, runs the Playwright suite against them in Debian's
+# sign-on (the organisations' connections and the platform's own, PARLEY_PLATFORM_SSO_*);
+# waits until all are ready, runs the Playwright suite against them in Debian's
 # Chromium, and stops them.
 # Usage: end2end/run.sh path/to/parley [playwright args…]
 set -uo pipefail
@@ -33,11 +34,16 @@ pids+=($!)
 port=$(free_port)
 
 # The OpenID Provider: its issuer is Entra's v2.0 shape, $authority/{directory id}/v2.0, so
-# Parley's Entra connections reach it through PARLEY_ENTRA_AUTHORITY. The client secret is a
-# canary: it must never show up in Parley's log (checked below) or its pages (sso.spec.ts).
+# Parley's Entra connections reach it through PARLEY_ENTRA_AUTHORITY. It has two clients: one
+# for the organisations' connections (sso.spec.ts) and one for the platform's own connection
+# (PARLEY_PLATFORM_SSO_* below, platform_sso.spec.ts). Both client secrets are canaries: they
+# must never show up in Parley's log (checked below) or its pages (the specs).
 op_port=$(free_port)
 export OP_TENANT_ID="11111111-2222-3333-4444-555555555555"
 export OP_CLIENT_SECRET="canary-sso-secret-e2e-7f3a"
+export OP_PLATFORM_CLIENT_ID="parley-platform-e2e"
+export OP_PLATFORM_CLIENT_SECRET="canary-platform-sso-secret-e2e-c41d"
+export OP_PLATFORM_ADMIN_ROLE="Parley.PlatformAdmin"
 export OP_URL="http://127.0.0.1:$op_port/$OP_TENANT_ID/v2.0"
 OP_PORT="$op_port" PARLEY_URL="http://127.0.0.1:$port" node end2end/oidc/op.mjs >"$work/op.log" 2>&1 &
 pids+=($!)
@@ -62,6 +68,14 @@ export PARLEY_ALLOW_PRIVATE_PROVIDER_HOSTS="127.0.0.1"
 export PARLEY_OPENAI_API_KEY="$TEST_PROVIDER_KEY"
 export PARLEY_OPENAI_BASE_URL="$TEST_PROVIDER_URL"
 export PARLEY_OPENAI_MODELS="parley-echo"
+# The platform's own single sign-on, Entra-shaped, against the same OpenID Provider: its
+# `operator…` logins hold the admin role and become super-admins.
+export PARLEY_PLATFORM_SSO_NAME="Contoso ID"
+export PARLEY_PLATFORM_SSO_DIRECTORY_ID="$OP_TENANT_ID"
+export PARLEY_PLATFORM_SSO_CLIENT_ID="$OP_PLATFORM_CLIENT_ID"
+export PARLEY_PLATFORM_SSO_CLIENT_SECRET="$OP_PLATFORM_CLIENT_SECRET"
+export PARLEY_PLATFORM_SSO_ADMIN_ROLE="$OP_PLATFORM_ADMIN_ROLE"
+export PLATFORM_SSO_NAME="$PARLEY_PLATFORM_SSO_NAME"
 "$bin" serve >"$work/server.log" 2>&1 &
 pids+=($!)
 
@@ -86,6 +100,10 @@ check_log_for_key() {
   fi
   if grep -qF "$OP_CLIENT_SECRET" "$work/server.log"; then
     echo "The SSO client secret appeared in the server log" >&2
+    leaked=1
+  fi
+  if grep -qF "$OP_PLATFORM_CLIENT_SECRET" "$work/server.log"; then
+    echo "The platform SSO client secret appeared in the server log" >&2
     leaked=1
   fi
   return $leaked

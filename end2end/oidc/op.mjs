@@ -4,9 +4,16 @@
 // PARLEY_ENTRA_AUTHORITY=http://127.0.0.1:$OP_PORT; its ID tokens carry Entra's claims
 // (tid, oid, preferred_username, roles, groups).
 //
+// Two clients: `parley-e2e`, the organisations' (tenant) SSO connections, with the callbacks
+// `$PARLEY_URL/t/<slug>/sso/callback`; and `parley-platform-e2e`, the operator's platform SSO
+// connection (PARLEY_PLATFORM_SSO_*), with the callback `$PARLEY_URL/sso/callback`.
+//
 // People sign in on oidc-provider's development pages ("devInteractions": a login and a
 // password field, any password works); the login name is the account:
-//   admin…  → roles ["Parley.Admin"]      user… → roles ["Parley.User"]      else → no roles
+//   admin…    → roles ["Parley.Admin"]            user… → roles ["Parley.User"]
+//   operator… → roles ["Parley.PlatformAdmin"]    (the platform's super-admin role, see
+//                                                  OP_PLATFORM_ADMIN_ROLE)
+//   else      → no roles
 // e-mail is `<login>@contoso.test` unless the login already has an '@'. Consent is granted
 // up front, as an Entra tenant admin does for an enterprise app, so no consent page shows.
 //
@@ -14,6 +21,12 @@
 //   OP_PORT            port on 127.0.0.1 (required)
 //   OP_TENANT_ID       directory id, a GUID (default 11111111-2222-3333-4444-555555555555)
 //   OP_CLIENT_SECRET   the secret of client `parley-e2e` (required)
+//   OP_PLATFORM_CLIENT_ID      the platform client's id (default parley-platform-e2e)
+//   OP_PLATFORM_CLIENT_SECRET
+//                      the secret of the platform client; without it that client is not
+//                      registered
+//   OP_PLATFORM_ADMIN_ROLE
+//                      the role `operator…` logins hold (default Parley.PlatformAdmin)
 //   PARLEY_URL         Parley's public URL, for the redirect URIs (required)
 //   OP_TENANT_SLUGS    optional comma-separated organisation slugs to register besides `acme`;
 //                      any `$PARLEY_URL/t/<slug>/sso/callback` is accepted anyway (see below),
@@ -39,7 +52,11 @@ const clientSecret = need('OP_CLIENT_SECRET');
 const parleyUrl = need('PARLEY_URL').replace(/\/+$/, '');
 const slugs = ['acme', ...(process.env.OP_TENANT_SLUGS || '').split(',').map((s) => s.trim()).filter(Boolean)];
 
+const platformClientSecret = process.env.OP_PLATFORM_CLIENT_SECRET || '';
+
 const CLIENT_ID = 'parley-e2e';
+const PLATFORM_CLIENT_ID = process.env.OP_PLATFORM_CLIENT_ID || 'parley-platform-e2e';
+const PLATFORM_ADMIN_ROLE = process.env.OP_PLATFORM_ADMIN_ROLE || 'Parley.PlatformAdmin';
 const mountPath = `/${tenantId}/v2.0`;
 const issuer = `http://127.0.0.1:${port}${mountPath}`;
 const callbackPattern = new RegExp(`^${parleyUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/t/[a-z0-9-]+/sso/callback$`);
@@ -66,6 +83,7 @@ function rolesOf(login) {
   const l = login.toLowerCase();
   if (l.startsWith('admin')) return ['Parley.Admin'];
   if (l.startsWith('user')) return ['Parley.User'];
+  if (l.startsWith('operator')) return [PLATFORM_ADMIN_ROLE];
   return [];
 }
 
@@ -90,18 +108,28 @@ async function findAccount(_ctx, id) {
   };
 }
 
+/** A confidential web client as Entra registers one, with its redirect URIs. */
+const webClient = (clientId, secret, name, redirectUris) => ({
+  client_id: clientId,
+  client_secret: secret,
+  client_name: name,
+  redirect_uris: redirectUris,
+  post_logout_redirect_uris: [`${parleyUrl}/login?signed_out=1`],
+  response_types: ['code'],
+  grant_types: ['authorization_code'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  id_token_signed_response_alg: 'RS256',
+});
+
+const clients = [
+  webClient(CLIENT_ID, clientSecret, 'Parley organisations (end-to-end tests)', slugs.map((s) => `${parleyUrl}/t/${s}/sso/callback`)),
+];
+if (platformClientSecret) {
+  clients.push(webClient(PLATFORM_CLIENT_ID, platformClientSecret, 'Parley platform (end-to-end tests)', [`${parleyUrl}/sso/callback`]));
+}
+
 const provider = new Provider(issuer, {
-  clients: [{
-    client_id: CLIENT_ID,
-    client_secret: clientSecret,
-    client_name: 'Parley (end-to-end tests)',
-    redirect_uris: slugs.map((s) => `${parleyUrl}/t/${s}/sso/callback`),
-    post_logout_redirect_uris: [`${parleyUrl}/login?signed_out=1`],
-    response_types: ['code'],
-    grant_types: ['authorization_code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-    id_token_signed_response_alg: 'RS256',
-  }],
+  clients,
   findAccount,
   // Entra's claims ride in the ID token whatever the scope asked for: tid, oid, roles and
   // groups under `openid`; and with conformIdTokenClaims off, profile/email claims go into
@@ -163,7 +191,7 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  console.log(`oidc-provider ready on ${issuer}`);
+  console.log(`oidc-provider ready on ${issuer}; clients: ${clients.map((c) => c.client_id).join(', ')}`);
 });
 
 const stop = () => {

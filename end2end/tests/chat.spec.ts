@@ -152,6 +152,36 @@ test('Stop keeps what was written; a reload mid-answer picks the stream up again
   await expect(page.getByRole('button', { name: 'Stop' })).toBeHidden({ timeout: 20_000 });
 });
 
+test('a message sent while the answer streams waits, visibly, and goes when it ends', async ({ page, context, baseURL }, info) => {
+  test.setTimeout(60_000);
+  const slug = await owner(context, baseURL, `${info.project.name}-queue-${Date.now()}`);
+  await withProvider(context, baseURL, slug);
+  const composer = await startChat(page, slug);
+
+  await composer.fill('First question /slow:60 /words:40');
+  await composer.press('Enter');
+  await expect(lastAnswer(page)).toContainText('You said: First question.');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  // Enter during the answer: nothing lost, nothing sent yet, and the page says so.
+  await composer.fill('Second question');
+  await composer.press('Enter');
+  const queued = page.getByRole('status').filter({ hasText: 'Sends when the answer is complete.' });
+  await expect(queued).toBeVisible();
+  await expect(page.locator('li.message[data-role="user"]')).toHaveCount(1);
+  await expect(composer).toHaveValue('Second question');
+  // Cancel keeps the draft and sends nothing; Enter again queues it again.
+  await queued.getByRole('button', { name: 'Cancel' }).click();
+  await expect(queued).toBeHidden();
+  await composer.press('Enter');
+  await expect(queued).toBeVisible();
+  // When the first answer ends, the second question goes by itself.
+  await expect(page.locator('li.message[data-role="user"]')).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.locator('li.message[data-role="user"]').last()).toContainText('Second question');
+  await expect(lastAnswer(page)).toContainText('You said: Second question.');
+  await expect(queued).toBeHidden();
+  await expect(composer).toHaveValue('');
+});
+
 test('tabs live in the URL; chats can be searched, renamed, pinned, deleted and restored', async ({ page, context, baseURL }, info) => {
   test.setTimeout(60_000);
   const slug = await owner(context, baseURL, `${info.project.name}-tabs-${Date.now()}`);

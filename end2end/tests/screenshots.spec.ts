@@ -99,3 +99,19 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+// The platform's own single sign-on (end2end/run.sh sets PARLEY_PLATFORM_SSO_*): its button on
+// the sign-in page, and the page someone without the platform admin role ends on.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`screenshot platform single sign-on pages ${scheme}`, async ({ page }, info) => {
+    const label = `Sign in with ${process.env.PLATFORM_SSO_NAME ?? 'Contoso ID'}`;
+    await page.emulateMedia({ colorScheme: scheme });
+    await openHydrated(page, '/login');
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+    await expect(page.getByRole('link', { name: label })).toBeVisible();
+    await page.screenshot({ path: `screenshots/platform-sso-sign-in-${info.project.name}-${scheme}.png`, fullPage: true });
+    await openHydrated(page, '/sso/problem?code=no_role&platform=1');
+    await expect(page.getByRole('heading', { name: 'You have no access to the platform' })).toBeVisible();
+    await page.screenshot({ path: `screenshots/platform-sso-problem-${info.project.name}-${scheme}.png`, fullPage: true });
+  });
+}

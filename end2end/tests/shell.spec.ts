@@ -7,7 +7,7 @@ test('the shell renders on the server before any script runs', async ({ browser,
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toBeAttached();
+  await expect(page.getByRole('navigation', { name: 'Main', includeHidden: true })).toBeAttached();
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   await context.close();
 });
@@ -28,7 +28,7 @@ test('navigating through the sidebar loads the status page client-side', async (
   if (isMobile) {
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
   }
-  const nav = page.getByRole('navigation', { name: 'Main' });
+  const nav = page.getByRole('navigation', { name: 'Main', includeHidden: true });
   await nav.getByRole('link', { name: 'System status' }).click();
   await expect(page).toHaveURL(/\/status$/);
   await expect(page.getByRole('heading', { name: 'System status' })).toBeVisible();
@@ -40,9 +40,11 @@ test('navigating through the sidebar loads the status page client-side', async (
 
 test('the sidebar collapses on desktop and opens as a drawer on a phone', async ({ page, isMobile }) => {
   await openHydrated(page, '/');
-  const nav = page.getByRole('navigation', { name: 'Main' });
+  const nav = page.getByRole('navigation', { name: 'Main', includeHidden: true });
   const shell = page.locator('.shell');
   if (isMobile) {
+    // Closed, the drawer is hidden: off screen and out of the tab order.
+    await expect(nav).toBeHidden();
     await expect(nav).not.toBeInViewport();
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
     await expect(nav).toBeInViewport();
@@ -61,7 +63,7 @@ test('unknown pages answer 404 inside the shell', async ({ page }) => {
   const response = await openHydrated(page, '/no/such/page');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toBeAttached();
+  await expect(page.getByRole('navigation', { name: 'Main', includeHidden: true })).toBeAttached();
   await page.getByRole('link', { name: 'Back to the home page' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
 });

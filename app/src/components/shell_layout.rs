@@ -10,6 +10,9 @@ pub fn ShellLayout(children: Children) -> impl IntoView {
     // Desktop: `true` collapses the sidebar to icons. Phone: `true` opens it as a drawer.
     let toggled = RwSignal::new(false);
     let close_drawer = move || toggled.set(false);
+    // Read here, inside the router: the boundary's fallback may be built where the router's
+    // context is out of reach (seen while a streamed response resolved).
+    let pathname = leptos_router::hooks::use_location().pathname;
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -18,7 +21,7 @@ pub fn ShellLayout(children: Children) -> impl IntoView {
             <Sidebar on_navigate=close_drawer/>
             <div class="scrim" on:click=move |_| close_drawer() aria-hidden="true"></div>
             <main id="main" class="content" tabindex="-1">
-                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors pathname/> }>
                     {children()}
                 </ErrorBoundary>
             </main>

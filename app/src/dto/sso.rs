@@ -202,10 +202,12 @@ pub enum SsoProblem {
     LinkedElsewhere,
     AccountDisabled,
     MemberLimit,
+    /// Parley itself failed for a moment (e.g. the database was busy).
+    TryAgain,
 }
 
 impl SsoProblem {
-    pub const ALL: [SsoProblem; 11] = [
+    pub const ALL: [SsoProblem; 12] = [
         Self::NotConfigured,
         Self::Misconfigured,
         Self::Refused,
@@ -217,6 +219,7 @@ impl SsoProblem {
         Self::LinkedElsewhere,
         Self::AccountDisabled,
         Self::MemberLimit,
+        Self::TryAgain,
     ];
 
     pub fn code(self) -> &'static str {
@@ -232,6 +235,7 @@ impl SsoProblem {
             Self::LinkedElsewhere => "linked_elsewhere",
             Self::AccountDisabled => "account_disabled",
             Self::MemberLimit => "member_limit",
+            Self::TryAgain => "try_again",
         }
     }
 
@@ -252,6 +256,7 @@ impl SsoProblem {
             Self::LinkedElsewhere => "This sign-in belongs to another account",
             Self::AccountDisabled => "Your account is disabled",
             Self::MemberLimit => "This organisation is full",
+            Self::TryAgain => "The sign-in could not finish",
         }
     }
 
@@ -269,6 +274,7 @@ impl SsoProblem {
             Self::LinkedElsewhere => "This identity is already linked to a different Parley account. Sign in with that account, or ask an administrator.",
             Self::AccountDisabled => "Your Parley account has been disabled. Contact your administrator.",
             Self::MemberLimit => "The organisation has reached its member limit. Ask its administrator to make room.",
+            Self::TryAgain => "Parley had a temporary problem while finishing your sign-in, so you were not signed in. Start again from the sign-in page; if it keeps happening, tell your administrator.",
         }
     }
 

@@ -103,7 +103,7 @@ fn SingleSignOnCard() -> impl IntoView {
                 (!list.is_empty()).then(|| view! {
                     <section class="card" aria-labelledby="sso-title">
                         <h2 id="sso-title">"Single sign-on"</h2>
-                        <p class="muted">"Link your account to your organisation's sign-in, then use “Sign in with …” instead of your password."</p>
+                        <p class="muted">"Link your account to a single sign-on connection, then use “Sign in with …” instead of your password."</p>
                         <ul class="plain-list">
                             {list.into_iter().map(|l| view! {
                                 <li class="sso-link-row">

@@ -98,9 +98,12 @@ fn PlatformSignIn() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 label.await.ok().flatten().map(|label| view! {
-                    <a class="button button-wide button-sso" href="/sso/platform/start" rel="external">
-                        {format!("Sign in with {label}")}
-                    </a>
+                    <div class="auth-alternative">
+                        <p class="auth-or" aria-hidden="true"><span>"or"</span></p>
+                        <a class="button button-secondary button-wide button-sso" href="/sso/platform/start" rel="external">
+                            {format!("Sign in with {label}")}
+                        </a>
+                    </div>
                 })
             })}
         </Suspense>

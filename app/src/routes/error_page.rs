@@ -4,10 +4,10 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
+/// `pathname` is the router's current path, for "sign in and come back here".
 #[component]
-pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
+pub fn ErrorPanel(errors: ArcRwSignal<Errors>, pathname: Memo<String>) -> impl IntoView {
     let messages = Memo::new(move |_| {
         errors
             .get()
@@ -24,8 +24,7 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
         let wanted = AppError::unauthenticated().message;
         messages.get().contains(&wanted)
     };
-    let location = use_location();
-    let sign_in_href = move || format!("/login?next={}", location.pathname.get());
+    let sign_in_href = move || format!("/login?next={}", pathname.get());
     view! {
         <section class="page page-centered" role="alert">
             <div class="empty-state">

@@ -337,7 +337,7 @@ pub async fn linkable(
     };
     Ok(Some(LinkableSso {
         slug: String::new(),
-        tenant_name: "Parley".into(),
+        tenant_name: "Platform".into(),
         connection_id: Uuid::nil(),
         connection_name: platform.name.clone(),
         linked: platform_sso::is_linked(state.db(), caller.user().id).await?,

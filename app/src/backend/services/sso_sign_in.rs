@@ -58,6 +58,10 @@ impl From<DomainError> for SsoFailure {
     fn from(err: DomainError) -> Self {
         match err {
             DomainError::NotFound => Self::new(SsoProblem::NotConfigured, "not found"),
+            // Our own failure (a busy database, say), not the connection's: worth a retry.
+            err @ (DomainError::Db(_) | DomainError::Internal(_)) => {
+                Self::new(SsoProblem::TryAgain, err.to_string())
+            }
             other => Self::new(SsoProblem::Misconfigured, other.to_string()),
         }
     }

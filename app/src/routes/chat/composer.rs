@@ -1,5 +1,6 @@
 //! Writing to the model: the text box (Enter sends, Shift+Enter starts a new line), the
-//! model for the next message (within the tenant's policy), and Send or Stop.
+//! model for the next message (within the tenant's policy), and Send or Stop. A message
+//! sent while an answer is still streaming waits, visibly, and goes when the answer ends.
 
 use super::conversation::Conv;
 use super::store::ChatStore;
@@ -14,17 +15,32 @@ pub fn Composer(conv: Conv, live: Memo<Option<Uuid>>) -> impl IntoView {
     let input_id = format!("composer-{}", conv.chat_id);
     let model_id = format!("model-{}", conv.chat_id);
 
+    // Set when Enter was pressed during an answer: the draft goes as soon as it ends.
+    let queued = RwSignal::new(false);
+
     let send = move || {
         let text = draft.get_untracked();
-        if text.trim().is_empty() || conv.busy.get_untracked() || live.get_untracked().is_some() {
+        if text.trim().is_empty() || conv.busy.get_untracked() {
+            queued.set(false);
             return;
         }
+        if live.get_untracked().is_some() {
+            queued.set(true);
+            return;
+        }
+        queued.set(false);
         spawn_local(async move {
             if conv.send(text).await {
                 draft.set(String::new());
             }
         });
     };
+
+    Effect::new(move |_| {
+        if live.get().is_none() && queued.get_untracked() {
+            send();
+        }
+    });
 
     view! {
         {move || store.context.get().map(|context| {
@@ -57,6 +73,12 @@ pub fn Composer(conv: Conv, live: Memo<Option<Uuid>>) -> impl IntoView {
                             }
                         }
                     ></textarea>
+                    {move || queued.get().then(|| view! {
+                        <p class="composer-queued" role="status">
+                            "Sends when the answer is complete."
+                            <button type="button" class="button button-secondary button-small" on:click=move |_| queued.set(false)>"Cancel"</button>
+                        </p>
+                    })}
                     <div class="composer-bar">
                         <label class="visually-hidden" for=model_id.clone()>"Model"</label>
                         <select
