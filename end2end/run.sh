@@ -112,6 +112,10 @@ cd end2end
 BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@"
 status=$?
 check_log_for_key || status=1
+if grep -q "panicked" "$work/server.log"; then
+  echo "--- the server panicked while the tests ran ---"
+  grep -E -A6 "panicked" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 40
+fi
 if [ $status -ne 0 ]; then
   echo "--- server panics and errors ---"
   grep -E -A4 "panicked|ERROR" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 60

@@ -92,6 +92,22 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   await expect(elsewhere).toHaveURL(/\/login$/);
   await openHydrated(member, `/t/${slug}`);
   await expect(member.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+
+  // 7. The last owner cannot leave; the member (signed in again) can, and is gone.
+  owner.once('dialog', (d) => d.accept());
+  await owner.getByRole('button', { name: 'Leave organisation' }).click();
+  await expect(owner.getByRole('alert').filter({ hasText: /owner/i })).toBeVisible();
+  await openHydrated(elsewhere, '/login');
+  await elsewhere.getByLabel('E-mail', { exact: true }).fill(`max-${run}@example.com`);
+  await elsewhere.getByLabel('Password').fill(PASSWORD);
+  await elsewhere.getByRole('button', { name: 'Sign in' }).click();
+  await expect(elsewhere.getByRole('heading', { name: 'Hello, Max' })).toBeVisible();
+  await openHydrated(elsewhere, `/t/${slug}/members`);
+  elsewhere.once('dialog', (d) => d.accept());
+  await elsewhere.getByRole('button', { name: 'Leave organisation' }).click();
+  await expect(elsewhere).toHaveURL(/\/$/);
+  await owner.reload();
+  await expect(owner.getByRole('cell', { name: 'Max Member' })).toHaveCount(0);
 });
 
 test('the sign-in form works without JavaScript and explains a wrong password', async ({ browser, baseURL }, info) => {

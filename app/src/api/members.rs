@@ -39,6 +39,16 @@ pub async fn remove_member(slug: String, user_id: Uuid) -> Result<(), AppError> 
         .map_err(super::guard::fail)
 }
 
+/// The caller leaves the organisation (any role; not its last owner).
+#[server(endpoint = "members/leave")]
+pub async fn leave_tenant(slug: String) -> Result<(), AppError> {
+    use crate::backend::{authz::grants::LeaveTenant, services::members};
+    let (call, auth) = super::guard::in_tenant::<LeaveTenant>(&slug).await?;
+    members::leave(&call.state, &auth, &call.meta)
+        .await
+        .map_err(super::guard::fail)
+}
+
 #[server(endpoint = "invitations/create")]
 pub async fn create_invitation(
     slug: String,

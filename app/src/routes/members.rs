@@ -3,8 +3,8 @@
 
 use super::tenant::{use_slug, with_article};
 use crate::api::members::{
-    list_members, pending_invitations, ChangeMemberRole, CreateInvitation, RemoveMember,
-    RevokeInvitation,
+    list_members, pending_invitations, ChangeMemberRole, CreateInvitation, LeaveTenant,
+    RemoveMember, RevokeInvitation,
 };
 use crate::api::tenants::open_tenant;
 use crate::components::form::{confirm, general_error, Field, Notice};
@@ -54,6 +54,7 @@ pub fn MembersPage() -> impl IntoView {
                         {me.role.can(Permission::ManageInvitations).then(|| view! {
                             <Invitations slug=me.slug.clone() my_role=me.role invite revoke/>
                         })}
+                        <LeaveCard slug=me.slug.clone() name=me.name.clone()/>
                     })
                 })}
             </Transition>
@@ -238,4 +239,43 @@ fn Invitations(
         </article>
     }
     .into_any()
+}
+
+/// Leaving: anyone may, except the last owner (the answer says so). A full page load
+/// afterwards, so nothing of the organisation stays on screen.
+#[component]
+fn LeaveCard(slug: String, name: String) -> impl IntoView {
+    let leave = ServerAction::<LeaveTenant>::new();
+    let result = leave.value();
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(()))) {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().location().assign("/");
+            }
+        }
+    });
+    let problem = general_error(result);
+    let pending = leave.pending();
+    let question =
+        format!("Leave {name}? You lose access to its chats until someone invites you again.");
+    view! {
+        <article class="card" aria-labelledby="leave-title">
+            <h2 id="leave-title">"Leave this organisation"</h2>
+            <p class="muted">"You lose access to its chats and settings. An admin can invite you again."</p>
+            {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+            <button
+                type="button"
+                class="button button-danger"
+                disabled=move || pending.get()
+                on:click=move |_| {
+                    if confirm(&question) {
+                        leave.dispatch(LeaveTenant { slug: slug.clone() });
+                    }
+                }
+            >
+                {move || if pending.get() { "Leaving…" } else { "Leave organisation" }}
+            </button>
+        </article>
+    }
 }

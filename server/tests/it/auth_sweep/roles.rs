@@ -62,6 +62,7 @@ enum Phase {
 fn phase_of(method: &Method, path: &str) -> Phase {
     match path.rsplit('/').next().unwrap_or_default() {
         "regenerate" => Phase::Replaces,
+        "leave" => Phase::Leaves,
         "restore" => Phase::Restores,
         "delete" | "remove" | "revoke" => Phase::Deletes,
         _ if *method == Method::DELETE => Phase::Deletes,
@@ -463,13 +464,15 @@ async fn each_role_has_exactly_its_matrix_rights_on_every_endpoint(app: TestApp)
 const SERVER_FN_ACCESS: &[(&str, Access)] = {
     use Access::{SuperAdmin, Tenant};
     use Permission::{
-        ManageAi, ManageInvitations, ManageMembers, ManageSso, UseWorkspace, ViewTenant,
+        LeaveTenant, ManageAi, ManageInvitations, ManageMembers, ManageSso, UseWorkspace,
+        ViewTenant,
     };
     &[
         ("/api/tenants/open", Tenant(ViewTenant)),
         ("/api/members/list", Tenant(ViewTenant)),
         ("/api/members/role", Tenant(ManageMembers)),
         ("/api/members/remove", Tenant(ManageMembers)),
+        ("/api/members/leave", Tenant(LeaveTenant)),
         ("/api/invitations/create", Tenant(ManageInvitations)),
         ("/api/invitations/pending", Tenant(ManageInvitations)),
         ("/api/invitations/revoke", Tenant(ManageInvitations)),
