@@ -49,14 +49,14 @@ async fn open(url: &str, max_connections: u32, as_app: bool) -> Result<DatabaseC
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
-        .idle_timeout(Duration::from_secs(300))
-        .test_before_acquire(true);
+        .idle_timeout(Duration::from_secs(300));
     match kind {
         DbKind::Sqlite => {
             // An in-memory database exists once per connection: keep exactly one.
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
             opts.max_connections(if in_memory { 1 } else { max_connections })
                 .min_connections(1)
+                .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(|o| {
                     o.create_if_missing(true)
                         .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -66,7 +66,12 @@ async fn open(url: &str, max_connections: u32, as_app: bool) -> Result<DatabaseC
                 });
         }
         DbKind::Postgres => {
-            opts.max_connections(max_connections).min_connections(0);
+            // A pooled connection may have been closed by a PostgreSQL restart: checking it
+            // first lets the pool recover by itself. A SQLite file cannot go away like that,
+            // and the check would cost a round trip to its worker thread per statement.
+            opts.max_connections(max_connections)
+                .min_connections(0)
+                .test_before_acquire(true);
             if as_app {
                 opts.map_sqlx_postgres_opts(|o| o.options([("role", migration::APP_ROLE)]));
             }

@@ -7,6 +7,7 @@ use super::{
     db::DbKind,
     generation::Generations,
     llm::Outbound,
+    repo::write_gate::WriteGate,
 };
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -76,6 +77,7 @@ pub struct AppState {
 struct Inner {
     db: DatabaseConnection,
     db_kind: DbKind,
+    write_gate: WriteGate,
     leptos_options: LeptosOptions,
     passwords: PasswordHasher,
     auth: AuthSettings,
@@ -97,6 +99,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 db_kind,
+                write_gate: WriteGate::for_kind(db_kind),
                 leptos_options,
                 passwords: PasswordHasher::new(),
                 auth,
@@ -124,6 +127,10 @@ impl AppState {
 
     pub(in crate::backend) fn db(&self) -> &DatabaseConnection {
         &self.inner.db
+    }
+
+    pub(in crate::backend) fn write_gate(&self) -> &WriteGate {
+        &self.inner.write_gate
     }
 
     pub fn db_kind(&self) -> DbKind {

@@ -18,19 +18,19 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, Domai
     if !token.starts_with(PREFIX) {
         return Err(DomainError::Unauthenticated);
     }
-    let row = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(secret_token::hash(token)))
-        .one(state.db())
-        .await?
-        .ok_or(DomainError::Unauthenticated)?;
+    let (row, user) = users::credential_with_user::<api_token::Entity>(
+        state.db(),
+        api_token::Column::TokenHash,
+        secret_token::hash(token),
+        api_token::Column::UserId,
+    )
+    .await?
+    .filter(|(_, user)| !user.disabled)
+    .ok_or(DomainError::Unauthenticated)?;
     let now = Utc::now();
     if row.expires_at.is_some_and(|e| e <= now) {
         return Err(DomainError::Unauthenticated);
     }
-    let user = users::by_id(state.db(), row.user_id)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or(DomainError::Unauthenticated)?;
     if row
         .last_used_at
         .is_none_or(|t| (now - t).num_seconds() >= 60)

@@ -115,11 +115,14 @@ pub async fn sso_origin(
 /// # Errors
 /// `Unauthenticated` for unknown, expired or disabled; database errors.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, DomainError> {
-    let row = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(secret_token::hash(token)))
-        .one(state.db())
-        .await?
-        .ok_or(DomainError::Unauthenticated)?;
+    let (row, user) = users::credential_with_user::<session::Entity>(
+        state.db(),
+        session::Column::TokenHash,
+        secret_token::hash(token),
+        session::Column::UserId,
+    )
+    .await?
+    .ok_or(DomainError::Unauthenticated)?;
     let now = Utc::now();
     let idle = chrono::Duration::from_std(state.auth().session_idle)
         .map_err(|e| DomainError::Internal(e.to_string()))?;
@@ -129,10 +132,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, Domai
             .await?;
         return Err(DomainError::Unauthenticated);
     }
-    let user = users::by_id(state.db(), row.user_id)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or(DomainError::Unauthenticated)?;
+    if user.disabled {
+        return Err(DomainError::Unauthenticated);
+    }
     if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
         let mut active: session::ActiveModel = row.clone().into();
         active.last_seen_at = Set(now);

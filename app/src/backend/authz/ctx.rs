@@ -3,13 +3,14 @@
 use super::Grant;
 use crate::backend::{
     auth::caller::Caller,
-    entities::{membership, tenant},
     error::DomainError,
-    repo::scope::TenantTx,
+    repo::{
+        memberships,
+        scope::{TenantTx, UserTx},
+    },
     state::AppState,
 };
 use crate::roles::Role;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::marker::PhantomData;
 use uuid::Uuid;
 
@@ -44,24 +45,13 @@ impl TenantCtx {
         caller: &Caller,
         slug: &str,
     ) -> Result<Self, DomainError> {
-        let tenant = tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(slug))
-            .one(state.db())
-            .await?
-            .ok_or(DomainError::NotFound)?;
+        let scope = UserTx::read(state, caller.user().id).await?;
+        let found = memberships::in_tenant_named(&scope, slug).await?;
+        scope.commit().await?;
+        let (tenant, role) = found.ok_or(DomainError::NotFound)?;
         if caller.restricted_to().is_some_and(|only| only != tenant.id) {
             return Err(DomainError::NotFound);
         }
-        let tx = TenantTx::begin(state.db(), tenant.id).await?;
-        let membership = membership::Entity::find()
-            .filter(membership::Column::TenantId.eq(tenant.id))
-            .filter(membership::Column::UserId.eq(caller.user().id))
-            .one(tx.conn())
-            .await?;
-        tx.commit().await?;
-        let membership = membership.ok_or(DomainError::NotFound)?;
-        let role = Role::parse(&membership.role)
-            .ok_or_else(|| DomainError::Internal(format!("unknown role {:?}", membership.role)))?;
         Ok(Self {
             tenant: TenantInfo {
                 id: tenant.id,
@@ -127,6 +117,6 @@ impl<G: Grant> Authorized<G> {
     /// # Errors
     /// Database errors.
     pub async fn begin(&self, state: &AppState) -> Result<TenantTx, DomainError> {
-        Ok(TenantTx::begin(state.db(), self.ctx.tenant.id).await?)
+        Ok(TenantTx::begin(state, self.ctx.tenant.id).await?)
     }
 }

@@ -42,6 +42,6 @@ impl SignInScope {
     /// # Errors
     /// Database errors.
     pub async fn begin(&self, state: &AppState) -> Result<TenantTx, DomainError> {
-        Ok(TenantTx::begin(state.db(), self.tenant.id).await?)
+        Ok(TenantTx::begin(state, self.tenant.id).await?)
     }
 }

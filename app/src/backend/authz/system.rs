@@ -73,6 +73,6 @@ impl SystemCtx {
     /// # Errors
     /// Database errors.
     pub async fn begin(&self, state: &AppState) -> Result<SystemTx, DomainError> {
-        Ok(SystemTx::begin(state.db()).await?)
+        Ok(SystemTx::begin(state).await?)
     }
 }

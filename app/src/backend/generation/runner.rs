@@ -72,13 +72,16 @@ async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<L
     let ending = stream_answer(state, &job, live).await;
     let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     let text = live.text();
-    if let Err(e) = store_ending(state, &job, &text, &ending, latency_ms).await {
-        tracing::error!(error = %e, message_id = %job.message_id, "could not store the end of an answer");
-    }
-    let final_message = load(state, &job).await;
+    let final_message = match store_ending(state, &job, &text, &ending, latency_ms).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::error!(error = %e, message_id = %job.message_id, "could not store the end of an answer");
+            load(state, &job).await
+        }
+    };
     generations.remove(job.message_id);
     if let Some(message) = final_message {
-        live.finish(message);
+        live.finish(message_dto(message));
     }
 }
 
@@ -157,7 +160,7 @@ fn failed(mut ending: Ending, failure: ProviderFailure) -> Ending {
 async fn flush(state: &AppState, job: &Job, live: &Live) -> bool {
     let text = live.text();
     let result = async {
-        let tx = TenantTx::begin(state.db(), job.tenant_id).await?;
+        let tx = TenantTx::begin(state, job.tenant_id).await?;
         let still = messages::save_progress(&tx, job.message_id, &text).await?;
         tx.commit().await?;
         Ok::<_, sea_orm::DbErr>(still)
@@ -179,11 +182,11 @@ async fn store_ending(
     text: &str,
     ending: &Ending,
     latency_ms: i32,
-) -> Result<(), sea_orm::DbErr> {
+) -> Result<Option<messages::Message>, sea_orm::DbErr> {
     let to_i32 = |v: Option<i64>| v.and_then(|n| i32::try_from(n).ok());
     let message = ending.failure.as_ref().map(ProviderFailure::message);
-    let tx = TenantTx::begin(state.db(), job.tenant_id).await?;
-    messages::finish(
+    let tx = TenantTx::begin(state, job.tenant_id).await?;
+    let stored = messages::finish(
         &tx,
         job.message_id,
         messages::Outcome {
@@ -222,14 +225,16 @@ async fn store_ending(
         .await?;
     }
     chats::touch(&tx, job.chat_id).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(stored)
 }
 
-async fn load(state: &AppState, job: &Job) -> Option<crate::dto::chat::MessageDto> {
-    let tx = TenantTx::begin(state.db(), job.tenant_id).await.ok()?;
+/// The answer as stored, when storing its end failed (the text streamed so far is kept).
+async fn load(state: &AppState, job: &Job) -> Option<messages::Message> {
+    let tx = TenantTx::begin(state, job.tenant_id).await.ok()?;
     let row = messages::get(&tx, job.chat_id, job.message_id)
         .await
         .ok()??;
     tx.commit().await.ok()?;
-    Some(message_dto(row))
+    Some(row)
 }

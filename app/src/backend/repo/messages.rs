@@ -18,23 +18,6 @@ fn in_chat(tx: &TenantTx, chat_id: Uuid) -> sea_orm::Condition {
         .add(chat_message::Column::ChatId.eq(chat_id))
 }
 
-/// The `seq` after the chat's last message: one index lookup, whatever the chat's length.
-///
-/// # Errors
-/// Database errors.
-pub async fn next_seq(tx: &TenantTx, chat_id: Uuid) -> Result<i64, DbErr> {
-    let last: Option<i64> = chat_message::Entity::find()
-        .select_only()
-        .column(chat_message::Column::Seq)
-        .filter(in_chat(tx, chat_id))
-        .order_by_desc(chat_message::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(tx.conn())
-        .await?;
-    Ok(last.map_or(1, |s| s + 1))
-}
-
 /// # Errors
 /// Database errors (a duplicate client id is a unique violation).
 pub async fn insert(tx: &TenantTx, mut row: Message) -> Result<Message, DbErr> {
@@ -147,9 +130,16 @@ pub struct Outcome<'a> {
     pub error: Option<(&'a str, &'a str)>,
 }
 
+/// Stores how an answer ended; returns the stored row (`None` when it no longer exists, e.g.
+/// its chat was deleted meanwhile).
+///
 /// # Errors
 /// Database errors.
-pub async fn finish(tx: &TenantTx, id: Uuid, outcome: Outcome<'_>) -> Result<(), DbErr> {
+pub async fn finish(
+    tx: &TenantTx,
+    id: Uuid,
+    outcome: Outcome<'_>,
+) -> Result<Option<Message>, DbErr> {
     let (code, message) = outcome.error.unzip();
     chat_message::Entity::update_many()
         .col_expr(
@@ -177,9 +167,9 @@ pub async fn finish(tx: &TenantTx, id: Uuid, outcome: Outcome<'_>) -> Result<(),
         )
         .filter(chat_message::Column::TenantId.eq(tx.tenant_id()))
         .filter(chat_message::Column::Id.eq(id))
-        .exec(tx.conn())
-        .await?;
-    Ok(())
+        .exec_with_returning(tx.conn())
+        .await
+        .map(|rows| rows.into_iter().next())
 }
 
 /// Marks `streaming` answers last written before `cutoff` as `interrupted`, in every

@@ -15,3 +15,4 @@ pub mod sso;
 pub mod tenants;
 pub mod usage;
 pub mod users;
+pub mod write_gate;

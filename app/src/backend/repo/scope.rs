@@ -5,11 +5,14 @@
 //! On SQLite every transaction takes the write lock when it starts. A deferred transaction
 //! that reads and then writes fails at once with "database is locked" when another writer
 //! got in between (the busy timeout does not apply to such an upgrade); taking the lock
-//! first makes concurrent writers wait their turn instead.
+//! first makes concurrent writers wait their turn instead, queued by the
+//! [`WriteGate`](super::write_gate::WriteGate).
 
+use super::write_gate::WritePermit;
+use crate::backend::state::AppState;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -33,20 +36,31 @@ async fn set_local(tx: &DatabaseTransaction, name: &str, value: &str) -> Result<
     Ok(())
 }
 
+/// Begins a transaction once it is this writer's turn.
+async fn open(state: &AppState) -> Result<(DatabaseTransaction, WritePermit), DbErr> {
+    let turn = state.write_gate().enter().await?;
+    Ok((state.db().begin().await?, turn))
+}
+
 /// A transaction in one tenant.
 pub struct TenantTx {
     tx: DatabaseTransaction,
     tenant_id: Uuid,
+    _turn: WritePermit,
 }
 
 impl TenantTx {
     pub(in crate::backend) async fn begin(
-        db: &DatabaseConnection,
+        state: &AppState,
         tenant_id: Uuid,
     ) -> Result<Self, DbErr> {
-        let tx = db.begin().await?;
+        let (tx, turn) = open(state).await?;
         set_local(&tx, "app.tenant_id", &tenant_id.to_string()).await?;
-        Ok(Self { tx, tenant_id })
+        Ok(Self {
+            tx,
+            tenant_id,
+            _turn: turn,
+        })
     }
 
     pub fn tenant_id(&self) -> Uuid {
@@ -64,47 +78,113 @@ impl TenantTx {
     }
 }
 
-/// A transaction that may read one user's own memberships across tenants (the picker).
+/// Where a scope's statements run: its transaction, or, for a single read on SQLite (which
+/// has no row-level security to set), the pool itself: no `BEGIN`, write lock or `COMMIT`
+/// round trips to the database's worker thread.
+pub(in crate::backend) enum ScopeConn {
+    Tx(DatabaseTransaction),
+    Pool(DatabaseConnection),
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for ScopeConn {
+    fn get_database_backend(&self) -> DbBackend {
+        match self {
+            Self::Tx(tx) => tx.get_database_backend(),
+            Self::Pool(db) => db.get_database_backend(),
+        }
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        match self {
+            Self::Tx(tx) => tx.execute(stmt).await,
+            Self::Pool(db) => db.execute(stmt).await,
+        }
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        match self {
+            Self::Tx(tx) => tx.execute_unprepared(sql).await,
+            Self::Pool(db) => db.execute_unprepared(sql).await,
+        }
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        match self {
+            Self::Tx(tx) => tx.query_one(stmt).await,
+            Self::Pool(db) => db.query_one(stmt).await,
+        }
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match self {
+            Self::Tx(tx) => tx.query_all(stmt).await,
+            Self::Pool(db) => db.query_all(stmt).await,
+        }
+    }
+}
+
+/// A scope that may read one user's own memberships across tenants (the picker, and
+/// resolving the tenant of a request).
 pub struct UserTx {
-    tx: DatabaseTransaction,
+    conn: ScopeConn,
     user_id: Uuid,
+    _turn: Option<WritePermit>,
 }
 
 impl UserTx {
-    pub(in crate::backend) async fn begin(
-        db: &DatabaseConnection,
-        user_id: Uuid,
-    ) -> Result<Self, DbErr> {
-        let tx = db.begin().await?;
+    pub(in crate::backend) async fn begin(state: &AppState, user_id: Uuid) -> Result<Self, DbErr> {
+        let (tx, turn) = open(state).await?;
         set_local(&tx, "app.user_id", &user_id.to_string()).await?;
-        Ok(Self { tx, user_id })
+        Ok(Self {
+            conn: ScopeConn::Tx(tx),
+            user_id,
+            _turn: Some(turn),
+        })
+    }
+
+    /// For exactly one read statement: on PostgreSQL a transaction scoped like `begin`'s,
+    /// on SQLite the pool itself (one statement is atomic on its own). Never write in it.
+    pub(in crate::backend) async fn read(state: &AppState, user_id: Uuid) -> Result<Self, DbErr> {
+        match state.db().get_database_backend() {
+            DbBackend::Sqlite => Ok(Self {
+                conn: ScopeConn::Pool(state.db().clone()),
+                user_id,
+                _turn: None,
+            }),
+            _ => Self::begin(state, user_id).await,
+        }
     }
 
     pub fn user_id(&self) -> Uuid {
         self.user_id
     }
 
-    pub(in crate::backend) fn conn(&self) -> &DatabaseTransaction {
-        &self.tx
+    pub(in crate::backend) fn conn(&self) -> &ScopeConn {
+        &self.conn
     }
 
     /// # Errors
     /// Database errors.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        match self.conn {
+            ScopeConn::Tx(tx) => tx.commit().await,
+            ScopeConn::Pool(_) => Ok(()),
+        }
     }
 }
 
 /// A transaction across tenants; only `SystemCtx` opens one.
 pub struct SystemTx {
     tx: DatabaseTransaction,
+    _turn: WritePermit,
 }
 
 impl SystemTx {
-    pub(in crate::backend) async fn begin(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let tx = db.begin().await?;
+    pub(in crate::backend) async fn begin(state: &AppState) -> Result<Self, DbErr> {
+        let (tx, turn) = open(state).await?;
         set_local(&tx, "app.system", "on").await?;
-        Ok(Self { tx })
+        Ok(Self { tx, _turn: turn })
     }
 
     pub(in crate::backend) fn conn(&self) -> &DatabaseTransaction {

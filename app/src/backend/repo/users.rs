@@ -2,8 +2,8 @@
 
 use crate::backend::entities::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef, Set,
 };
 use uuid::Uuid;
 
@@ -13,6 +13,30 @@ pub use user::Model as User;
 /// Database errors.
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
     user::Entity::find_by_id(id).one(db).await
+}
+
+/// A credential (a session or an API token) by the hash of its secret, with its user, in
+/// one statement: every authenticated request starts here.
+///
+/// # Errors
+/// Database errors.
+pub async fn credential_with_user<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    hash_column: E::Column,
+    hash: String,
+    user_column: E::Column,
+) -> Result<Option<(E::Model, User)>, DbErr> {
+    let owner: RelationDef = E::belongs_to(user::Entity)
+        .from(user_column)
+        .to(user::Column::Id)
+        .into();
+    let found = E::find()
+        .filter(hash_column.eq(hash))
+        .join(JoinType::InnerJoin, owner)
+        .select_also(user::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(credential, user)| Some((credential, user?))))
 }
 
 /// `email` must already be normalised.

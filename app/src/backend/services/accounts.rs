@@ -172,7 +172,7 @@ async fn requiring_sso(
     state: &AppState,
     user_id: uuid::Uuid,
 ) -> Result<Option<crate::backend::repo::memberships::MyTenant>, DomainError> {
-    let tx = crate::backend::repo::scope::UserTx::begin(state.db(), user_id).await?;
+    let tx = crate::backend::repo::scope::UserTx::begin(state, user_id).await?;
     let tenants = crate::backend::repo::memberships::of_user(&tx).await?;
     tx.commit().await?;
     Ok(tenants.into_iter().find(|t| t.require_sso))
@@ -299,7 +299,7 @@ pub async fn update_profile(
 /// # Errors
 /// Database errors.
 pub async fn me(state: &AppState, caller: &Caller) -> Result<MeDto, DomainError> {
-    let tx = UserTx::begin(state.db(), caller.user().id).await?;
+    let tx = UserTx::begin(state, caller.user().id).await?;
     let mine = memberships::of_user(&tx).await?;
     tx.commit().await?;
     let visible: Vec<_> = mine

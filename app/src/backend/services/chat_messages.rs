@@ -161,7 +161,9 @@ pub async fn send(
         input.max_tokens,
     )
     .await?;
-    let seq = messages::next_seq(&tx, chat_id).await?;
+    // The latest messages give both the next `seq` and the model's context: one read.
+    let mut history = messages::page(&tx, chat_id, None, CONTEXT_MESSAGES).await?;
+    let seq = history.last().map_or(1, |m| m.seq + 1);
     let now = chrono::Utc::now();
     let user = messages::insert(
         &tx,
@@ -186,7 +188,11 @@ pub async fn send(
     )
     .await?;
     let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(&text));
-    start(state, auth, tx, &chat, plan, user, auto_title).await
+    if history.len() as u64 >= CONTEXT_MESSAGES {
+        history.remove(0);
+    }
+    history.push(user.clone());
+    start(state, auth, tx, &chat, plan, (user, history), auto_title).await
 }
 
 /// The model and settings an answer will use.
@@ -219,15 +225,12 @@ async fn plan(
     let catalog = models::Catalog::new(state, tx, auth.ctx());
     let model = match model_id {
         Some(id) => catalog.resolve(&id).await?,
-        None => {
-            let first = catalog.enabled().await?.into_iter().next().ok_or_else(|| {
-                DomainError::validation(
-                    "model",
-                    "No AI model is set up yet. An admin can add a provider under Settings → AI providers.",
-                )
-            })?;
-            catalog.resolve(&first.id).await?
-        }
+        None => catalog.first().await?.ok_or_else(|| {
+            DomainError::validation(
+                "model",
+                "No AI model is set up yet. An admin can add a provider under Settings → AI providers.",
+            )
+        })?,
     };
     if (temperature.is_some() || max_tokens.is_some()) && !settings.members_tune && !is_admin {
         return Err(DomainError::validation(
@@ -253,21 +256,29 @@ async fn plan(
     })
 }
 
-/// Inserts the `streaming` answer after `user`, commits, and starts the generation.
+/// The question to answer, and the conversation up to and including it (oldest first).
+type Question = (Message, Vec<Message>);
+
+/// The question and the conversation the model sees for an answer to the stored `user`.
+async fn question(tx: &TenantTx, user: Message) -> Result<Question, DomainError> {
+    let history = messages::page(tx, user.chat_id, Some(user.seq + 1), CONTEXT_MESSAGES).await?;
+    Ok((user, history))
+}
+
+/// Inserts the `streaming` answer after the question, commits, and starts the generation.
 async fn start(
     state: &AppState,
     auth: &Authorized<grants::UseWorkspace>,
     tx: TenantTx,
     chat: &chat_repo::Chat,
     plan: Plan,
-    user: Message,
+    (user, history): Question,
     auto_title: Option<String>,
 ) -> Result<Sent, DomainError> {
     let connection = match &plan.model.source {
         models::Source::Tenant(provider) => providers::connect(state, provider)?,
         models::Source::Platform(platform) => providers::connect_platform(state, platform)?,
     };
-    let history = messages::page(&tx, chat.id, Some(user.seq + 1), CONTEXT_MESSAGES).await?;
     let now = chrono::Utc::now();
     let answer = messages::insert(
         &tx,
@@ -420,7 +431,8 @@ pub async fn regenerate(
     let user = last_user_message(&tx, chat_id).await?;
     messages::delete_from(&tx, chat_id, user.seq + 1).await?;
     let plan = plan(state, &tx, auth, &chat, model.as_deref(), None, None).await?;
-    start(state, auth, tx, &chat, plan, user, None).await
+    let question = question(&tx, user).await?;
+    start(state, auth, tx, &chat, plan, question, None).await
 }
 
 /// Replaces the last question's text and answers it again.
@@ -455,7 +467,8 @@ pub async fn edit_last(
         },
     )
     .await?;
-    start(state, auth, tx, &chat, plan, user, None).await
+    let question = question(&tx, user).await?;
+    start(state, auth, tx, &chat, plan, question, None).await
 }
 
 async fn last_user_message(tx: &TenantTx, chat_id: Uuid) -> Result<Message, DomainError> {

@@ -163,7 +163,7 @@ pub async fn is_valid(state: &AppState, token: &str) -> Result<bool, DomainError
     let Some(tenant_id) = tenant_of(token) else {
         return Ok(false);
     };
-    let tx = TenantTx::begin(state.db(), tenant_id).await?;
+    let tx = TenantTx::begin(state, tenant_id).await?;
     let found = invitations::by_token_hash(&tx, &secret_token::hash(token)).await?;
     tx.commit().await?;
     Ok(found.is_some_and(|i| i.accepted_at.is_none() && i.expires_at > Utc::now()))
@@ -181,7 +181,7 @@ pub struct InvitationPreview {
 /// `NotFound` for an unknown token; `Conflict` for a used or expired one.
 pub async fn preview(state: &AppState, token: &str) -> Result<InvitationPreview, DomainError> {
     let tenant_id = tenant_of(token).ok_or(DomainError::NotFound)?;
-    let tx = TenantTx::begin(state.db(), tenant_id).await?;
+    let tx = TenantTx::begin(state, tenant_id).await?;
     let invitation = invitations::by_token_hash(&tx, &secret_token::hash(token))
         .await?
         .ok_or(DomainError::NotFound)?;
@@ -213,7 +213,7 @@ pub async fn accept(
     if caller.restricted_to().is_some_and(|only| only != tenant_id) {
         return Err(DomainError::NotFound);
     }
-    let tx = TenantTx::begin(state.db(), tenant_id).await?;
+    let tx = TenantTx::begin(state, tenant_id).await?;
     let invitation = invitations::by_token_hash(&tx, &secret_token::hash(token))
         .await?
         .ok_or(DomainError::NotFound)?;

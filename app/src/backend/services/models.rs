@@ -71,6 +71,30 @@ impl<'a> Catalog<'a> {
         Ok(out)
     }
 
+    /// The first of [`Catalog::enabled`], resolved: the model an answer uses when neither
+    /// the message, the chat nor the tenant names one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn first(&self) -> Result<Option<Resolved>, DomainError> {
+        for provider in providers::list(self.tx).await? {
+            if let Some(model) = provider_models(&provider).into_iter().find(|m| m.enabled) {
+                return Ok(Some(Resolved {
+                    id: model_id(provider.id, &model.name),
+                    name: model.name,
+                    source: Source::Tenant(provider),
+                }));
+            }
+        }
+        Ok(self.platform.and_then(|platform| {
+            platform.models.first().map(|name| Resolved {
+                id: format!("{PLATFORM_PREFIX}{name}"),
+                name: name.clone(),
+                source: Source::Platform(platform.clone()),
+            })
+        }))
+    }
+
     /// Finds an enabled model by id or bare name.
     ///
     /// # Errors

@@ -603,7 +603,7 @@ pub async fn idp_logout_url(state: &AppState, origin: SsoOrigin) -> Option<Strin
             tenant_id,
             connection_id,
         } => {
-            let tx = TenantTx::begin(state.db(), tenant_id).await.ok()?;
+            let tx = TenantTx::begin(state, tenant_id).await.ok()?;
             let row = sso::connection(&tx, connection_id).await.ok()??;
             tx.commit().await.ok()?;
             (row.issuer, row.client_id)
@@ -688,7 +688,7 @@ pub async fn linkable(
     caller: &crate::backend::auth::caller::Caller,
 ) -> Result<Vec<crate::dto::sso::LinkableSso>, DomainError> {
     use crate::backend::authz::{grants::ViewTenant, TenantCtx};
-    let tx = crate::backend::repo::scope::UserTx::begin(state.db(), caller.user().id).await?;
+    let tx = crate::backend::repo::scope::UserTx::begin(state, caller.user().id).await?;
     let tenants = memberships::of_user(&tx).await?;
     tx.commit().await?;
     let mut out = Vec::new();

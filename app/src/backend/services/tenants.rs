@@ -57,7 +57,7 @@ pub async fn create(
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => taken(),
             _ => DomainError::Db(e),
         })?;
-    let tx = TenantTx::begin(state.db(), tenant.id).await?;
+    let tx = TenantTx::begin(state, tenant.id).await?;
     memberships::insert(&tx, caller.user().id, Role::Owner).await?;
     audit::tenant(
         &tx,
