@@ -397,7 +397,7 @@ pub async fn stop(
     let row = messages::get(&tx, chat_id, message_id)
         .await?
         .ok_or(DomainError::NotFound)?;
-    messages::finish(
+    let stopped = messages::finish(
         &tx,
         message_id,
         messages::Outcome {
@@ -409,9 +409,10 @@ pub async fn stop(
             error: None,
         },
     )
-    .await?;
+    .await?
+    .ok_or(DomainError::NotFound)?;
     tx.commit().await?;
-    get(state, auth, chat_id, message_id).await
+    Ok(message_dto(stopped))
 }
 
 /// Replaces the last answer with a new one (same question, possibly another model).
