@@ -778,6 +778,43 @@ async fn closing_the_stream_stops_the_answer_and_events_replay_it(app: TestApp) 
 
 // 7 ---------------------------------------------------------------------------------------
 
+async fn two_sends_at_once_to_one_chat_are_both_stored_in_turn(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let (a, b) = tokio::join!(
+        say(
+            &app,
+            &ws,
+            &ws.member,
+            &chat,
+            json!({ "content": "First words" })
+        ),
+        say(
+            &app,
+            &ws,
+            &ws.member,
+            &chat,
+            json!({ "content": "Second words" })
+        ),
+    );
+    let stored = messages(&app, &ws, &ws.member, &chat).await;
+    let seqs: Vec<i64> = stored.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4], "no exchange lost or interleaved");
+    for pair in [a, b] {
+        let question = pair["user_message"]["seq"].as_i64().unwrap();
+        assert_eq!(
+            pair["assistant_message"]["seq"].as_i64(),
+            Some(question + 1)
+        );
+        let said = pair["user_message"]["content"].as_str().unwrap();
+        assert_eq!(
+            pair["assistant_message"]["status"], "complete",
+            "{said}: {pair}"
+        );
+    }
+}
+
 async fn sending_twice_with_one_client_message_id_answers_once(app: TestApp) {
     let up = upstream().await;
     let ws = workspace(&app, "acme", &up).await;
@@ -1836,6 +1873,7 @@ on_both_databases! {
     stop => stop_keeps_the_text_so_far_and_cancels_the_upstream_request;
     disconnect => closing_the_stream_stops_the_answer_and_events_replay_it;
     idempotent_send => sending_twice_with_one_client_message_id_answers_once;
+    concurrent_sends => two_sends_at_once_to_one_chat_are_both_stored_in_turn;
     cross_tenant => another_tenant_reaches_no_chat_provider_or_model;
     ssrf => internal_addresses_are_refused_and_never_contacted;
     regenerate_and_edit => regenerate_and_edit_replace_the_last_exchange;

@@ -119,4 +119,13 @@ impl<G: Grant> Authorized<G> {
     pub async fn begin(&self, state: &AppState) -> Result<TenantTx, DomainError> {
         Ok(TenantTx::begin(state, self.ctx.tenant.id).await?)
     }
+
+    /// A transaction scoped to this tenant whose first statement writes (see
+    /// [`TenantTx::begin_writing`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn begin_writing(&self, state: &AppState) -> Result<TenantTx, DomainError> {
+        Ok(TenantTx::begin_writing(state, self.ctx.tenant.id).await?)
+    }
 }

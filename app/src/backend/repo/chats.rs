@@ -191,6 +191,23 @@ pub async fn touch(tx: &TenantTx, chat_id: Uuid) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// Marks a live chat of `owner` as active now and returns it (`None` when there is none).
+/// A write first: in a send it also takes the write lock (SQLite) or locks the chat's row
+/// (PostgreSQL), so sends to one chat take turns.
+///
+/// # Errors
+/// Database errors.
+pub async fn touch_mine(tx: &TenantTx, owner: Owner, chat_id: Uuid) -> Result<Option<Chat>, DbErr> {
+    chat::Entity::update_many()
+        .col_expr(chat::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(mine(tx, owner))
+        .filter(chat::Column::Id.eq(chat_id))
+        .filter(chat::Column::DeletedAt.is_null())
+        .exec_with_returning(tx.conn())
+        .await
+        .map(|rows| rows.into_iter().next())
+}
+
 /// Soft delete (`deleted = true`) or undo it. Returns whether a chat of `owner` matched.
 ///
 /// # Errors

@@ -25,6 +25,22 @@ pub async fn insert(tx: &TenantTx, mut row: Message) -> Result<Message, DbErr> {
     row.into_active_model().reset_all().insert(tx.conn()).await
 }
 
+/// Inserts a question and its answer in one statement.
+///
+/// # Errors
+/// Database errors (a duplicate client id or `seq` is a unique violation).
+pub async fn insert_pair(tx: &TenantTx, question: &Message, answer: &Message) -> Result<(), DbErr> {
+    let rows = [question, answer].map(|row| {
+        let mut row = row.clone();
+        row.tenant_id = tx.tenant_id();
+        row.into_active_model().reset_all()
+    });
+    chat_message::Entity::insert_many(rows)
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// # Errors
 /// Database errors.
 pub async fn get(tx: &TenantTx, chat_id: Uuid, id: Uuid) -> Result<Option<Message>, DbErr> {

@@ -8,7 +8,7 @@ use crate::backend::{
     authz::{grants, Authorized},
     error::DomainError,
     generation::{self, Job, Live, StopReason},
-    llm::{ChatRequest, PromptMessage},
+    llm::{ChatRequest, Connection, PromptMessage},
     repo::{
         chats as chat_repo,
         messages::{self, Message},
@@ -134,8 +134,10 @@ pub async fn send(
 ) -> Result<Sent, DomainError> {
     let text = content(&input.content)?;
     let client_id = client_id(input.client_message_id)?;
-    let tx = auth.begin(state).await?;
-    let chat = chat_repo::get(&tx, chats::owner(auth), chat_id)
+    // Every statement here runs in SQLite's writers' turn, so there are few: touching the
+    // chat (a write, which takes the lock) also reads it, and both messages go in at once.
+    let tx = auth.begin_writing(state).await?;
+    let chat = chat_repo::touch_mine(&tx, chats::owner(auth), chat_id)
         .await?
         .ok_or(DomainError::NotFound)?;
     if let Some(id) = &client_id {
@@ -164,40 +166,49 @@ pub async fn send(
     // The latest messages give both the next `seq` and the model's context: one read.
     let mut history = messages::page(&tx, chat_id, None, CONTEXT_MESSAGES).await?;
     let seq = history.last().map_or(1, |m| m.seq + 1);
-    let now = chrono::Utc::now();
-    let user = messages::insert(
-        &tx,
-        Message {
-            tenant_id: auth.tenant_id(),
-            id: Uuid::new_v4(),
-            chat_id,
-            seq,
-            role: MessageRole::User.as_str().into(),
-            content: text.clone(),
-            model: None,
-            status: MessageStatus::Complete.as_str().into(),
-            client_message_id: client_id,
-            prompt_tokens: None,
-            completion_tokens: None,
-            latency_ms: None,
-            error_code: None,
-            error_message: None,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .await?;
+    let now = stored_now();
+    let user = Message {
+        tenant_id: auth.tenant_id(),
+        id: Uuid::new_v4(),
+        chat_id,
+        seq,
+        role: MessageRole::User.as_str().into(),
+        content: text.clone(),
+        model: None,
+        status: MessageStatus::Complete.as_str().into(),
+        client_message_id: client_id,
+        prompt_tokens: None,
+        completion_tokens: None,
+        latency_ms: None,
+        error_code: None,
+        error_message: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let answer = answer_row(auth, chat_id, &plan, seq);
+    messages::insert_pair(&tx, &user, &answer).await?;
+    tx.commit().await?;
     let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(&text));
     if history.len() as u64 >= CONTEXT_MESSAGES {
         history.remove(0);
     }
     history.push(user.clone());
-    start(state, auth, tx, &chat, plan, (user, history), auto_title).await
+    Ok(launch(
+        state,
+        auth,
+        chat_id,
+        plan,
+        (user, history),
+        answer,
+        auto_title,
+    ))
 }
 
 /// The model and settings an answer will use.
 struct Plan {
     model: models::Resolved,
+    /// Made before anything is stored: a provider that cannot be used stores nothing.
+    connection: Connection,
     temperature: Option<f32>,
     max_tokens: Option<i32>,
     system_prompt: Option<String>,
@@ -239,6 +250,10 @@ async fn plan(
         ));
     }
     chat_settings::check_tuning(temperature, max_tokens)?;
+    let connection = match &model.source {
+        models::Source::Tenant(provider) => providers::connect(state, provider)?,
+        models::Source::Platform(platform) => providers::connect_platform(state, platform)?,
+    };
     let system_prompt = [
         settings.system_prompt.as_str(),
         chat.system_prompt.as_deref().unwrap_or(""),
@@ -250,6 +265,7 @@ async fn plan(
     .join("\n\n");
     Ok(Plan {
         model,
+        connection,
         temperature: temperature.or(settings.temperature),
         max_tokens: max_tokens.or(settings.max_tokens),
         system_prompt: (!system_prompt.is_empty()).then_some(system_prompt),
@@ -265,46 +281,66 @@ async fn question(tx: &TenantTx, user: Message) -> Result<Question, DomainError>
     Ok((user, history))
 }
 
-/// Inserts the `streaming` answer after the question, commits, and starts the generation.
+/// The time now as the database stores it (microseconds), so rows returned without being
+/// read back equal what a later read gives.
+fn stored_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)
+}
+
+/// The empty `streaming` answer to the question at `question_seq`.
+fn answer_row(
+    auth: &Authorized<grants::UseWorkspace>,
+    chat_id: Uuid,
+    plan: &Plan,
+    question_seq: i64,
+) -> Message {
+    let now = stored_now();
+    Message {
+        tenant_id: auth.tenant_id(),
+        id: Uuid::new_v4(),
+        chat_id,
+        seq: question_seq + 1,
+        role: MessageRole::Assistant.as_str().into(),
+        content: String::new(),
+        model: Some(plan.model.id.clone()),
+        status: MessageStatus::Streaming.as_str().into(),
+        client_message_id: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        latency_ms: None,
+        error_code: None,
+        error_message: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Inserts the answer after the question, marks the chat active, commits, and starts the
+/// generation.
 async fn start(
     state: &AppState,
     auth: &Authorized<grants::UseWorkspace>,
     tx: TenantTx,
     chat: &chat_repo::Chat,
     plan: Plan,
-    (user, history): Question,
-    auto_title: Option<String>,
+    question: Question,
 ) -> Result<Sent, DomainError> {
-    let connection = match &plan.model.source {
-        models::Source::Tenant(provider) => providers::connect(state, provider)?,
-        models::Source::Platform(platform) => providers::connect_platform(state, platform)?,
-    };
-    let now = chrono::Utc::now();
-    let answer = messages::insert(
-        &tx,
-        Message {
-            tenant_id: auth.tenant_id(),
-            id: Uuid::new_v4(),
-            chat_id: chat.id,
-            seq: user.seq + 1,
-            role: MessageRole::Assistant.as_str().into(),
-            content: String::new(),
-            model: Some(plan.model.id.clone()),
-            status: MessageStatus::Streaming.as_str().into(),
-            client_message_id: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            latency_ms: None,
-            error_code: None,
-            error_message: None,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .await?;
+    let answer = messages::insert(&tx, answer_row(auth, chat.id, &plan, question.0.seq)).await?;
     chat_repo::touch(&tx, chat.id).await?;
     tx.commit().await?;
+    Ok(launch(state, auth, chat.id, plan, question, answer, None))
+}
 
+/// Starts generating the stored `answer` to the question.
+fn launch(
+    state: &AppState,
+    auth: &Authorized<grants::UseWorkspace>,
+    chat_id: Uuid,
+    plan: Plan,
+    (user, history): Question,
+    answer: Message,
+    auto_title: Option<String>,
+) -> Sent {
     let mut prompt: Vec<PromptMessage> = plan
         .system_prompt
         .map(|content| PromptMessage {
@@ -328,10 +364,10 @@ async fn start(
         Job {
             tenant_id,
             user_id,
-            chat_id: chat.id,
+            chat_id,
             message_id: answer.id,
             model_id: plan.model.id.clone(),
-            connection,
+            connection: plan.connection,
             request: ChatRequest {
                 model: plan.model.name.clone(),
                 messages: prompt,
@@ -341,13 +377,13 @@ async fn start(
             auto_title,
         },
     );
-    Ok(Sent {
+    Sent {
         exchange: ExchangeDto {
             user_message: message_dto(user),
             assistant_message: message_dto(answer),
         },
         live: Some(live),
-    })
+    }
 }
 
 /// A title from the first message: its first line, cut at a word near 60 characters.
@@ -433,7 +469,7 @@ pub async fn regenerate(
     messages::delete_from(&tx, chat_id, user.seq + 1).await?;
     let plan = plan(state, &tx, auth, &chat, model.as_deref(), None, None).await?;
     let question = question(&tx, user).await?;
-    start(state, auth, tx, &chat, plan, question, None).await
+    start(state, auth, tx, &chat, plan, question).await
 }
 
 /// Replaces the last question's text and answers it again.
@@ -469,7 +505,7 @@ pub async fn edit_last(
     )
     .await?;
     let question = question(&tx, user).await?;
-    start(state, auth, tx, &chat, plan, question, None).await
+    start(state, auth, tx, &chat, plan, question).await
 }
 
 async fn last_user_message(tx: &TenantTx, chat_id: Uuid) -> Result<Message, DomainError> {
