@@ -10,6 +10,7 @@ mod m20261123_000004_create_chat;
 mod m20261123_000005_platform_ai;
 mod m20261124_000006_create_sso;
 mod m20261125_000007_platform_sso;
+mod m20261205_000008_ai_config_version;
 
 pub use m20261122_000003_row_level_security::APP_ROLE;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_platform_ai::Migration),
             Box::new(m20261124_000006_create_sso::Migration),
             Box::new(m20261125_000007_platform_sso::Migration),
+            Box::new(m20261205_000008_ai_config_version::Migration),
         ]
     }
 }

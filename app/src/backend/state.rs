@@ -8,6 +8,7 @@ use super::{
     generation::Generations,
     llm::Outbound,
     repo::write_gate::WriteGate,
+    services::ai_config::AiConfigCache,
 };
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -83,6 +84,7 @@ struct Inner {
     auth: AuthSettings,
     ai: AiRuntime,
     generations: Generations,
+    ai_configs: AiConfigCache,
     sso_providers: ProviderCache,
     started_at: Instant,
 }
@@ -105,6 +107,7 @@ impl AppState {
                 auth,
                 ai,
                 generations: Generations::default(),
+                ai_configs: AiConfigCache::default(),
                 sso_providers: ProviderCache::default(),
                 started_at: Instant::now(),
             }),
@@ -175,6 +178,11 @@ impl AppState {
     /// Answers being generated in this process.
     pub fn generations(&self) -> &Generations {
         &self.inner.generations
+    }
+
+    /// Tenants' AI configurations, by version (see `services::ai_config`).
+    pub(in crate::backend) fn ai_configs(&self) -> &AiConfigCache {
+        &self.inner.ai_configs
     }
 
     /// Identity-provider metadata and signing keys, cached per issuer.

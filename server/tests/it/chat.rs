@@ -5,8 +5,8 @@
 //! providers and models stay out of reach; tenant-given addresses cannot reach internal hosts.
 
 use crate::support::{
-    api::As, logs::CapturedLogs, on_both_databases, sse::SseEvent, strict_policy, TestApp,
-    TestResponse,
+    api::As, logs::CapturedLogs, on_both_databases, sse::SseEvent, strict_policy, test_policy,
+    TestApp, TestResponse,
 };
 use http::{Method, StatusCode};
 use parley_test_provider::{
@@ -1862,6 +1862,97 @@ async fn search_finds_own_chats_by_title_and_message_text(app: TestApp) {
     assert_eq!(chat_ids(&found), vec![chat]);
 }
 
+// 15 --------------------------------------------------------------------------------------
+
+/// Each instance keeps a tenant's AI configuration in memory; a change made through another
+/// instance (a second app on the same database) applies to the very next send.
+async fn a_configuration_change_on_one_instance_applies_at_once_on_another(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let first = say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Before", "model": ws.mini }),
+    )
+    .await;
+    let id = first["assistant_message"]["id"].as_str().unwrap();
+    assert_eq!(
+        settled(&app, &ws, &ws.member, &chat, id).await["status"],
+        "complete"
+    );
+
+    let other = app.sibling(test_policy()).await;
+    let r = other
+        .api(
+            Method::PUT,
+            "/tenants/acme/chat-settings",
+            &ws.admin,
+            Some(
+                json!({ "default_model": ws.echo, "members_choose_model": false,
+                         "system_prompt": "Answer in French." }),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    let refused = send(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Again", "model": ws.mini }),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        refused.text()
+    );
+    assert_eq!(refused.json()["error"]["field"], "model");
+    up.clear_requests();
+    let after = say(&app, &ws, &ws.member, &chat, json!({ "content": "After" })).await;
+    let id = after["assistant_message"]["id"].as_str().unwrap();
+    assert_eq!(
+        settled(&app, &ws, &ws.member, &chat, id).await["model"],
+        ws.echo
+    );
+    let sent = completions(&up);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].body.as_ref().unwrap()["messages"][0],
+        json!({ "role": "system", "content": "Answer in French." })
+    );
+
+    let deleted = other
+        .api(
+            Method::DELETE,
+            &ws.provider(&ws.provider_id),
+            &ws.admin,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text());
+    let gone = send(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "And now?" }),
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::BAD_REQUEST, "{}", gone.text());
+    assert_eq!(gone.json()["error"]["field"], "model");
+    assert_eq!(
+        completions(&up).len(),
+        1,
+        "the deleted provider is not called"
+    );
+}
+
 on_both_databases! {
     search => search_finds_own_chats_by_title_and_message_text;
     provider_and_first_answer => an_admin_connects_a_provider_and_a_member_gets_an_answer;
@@ -1879,4 +1970,5 @@ on_both_databases! {
     regenerate_and_edit => regenerate_and_edit_replace_the_last_exchange;
     model_policy => only_admins_pick_models_when_the_policy_says_so;
     delete_and_restore => a_deleted_chat_can_be_restored_by_its_owner;
+    config_across_instances => a_configuration_change_on_one_instance_applies_at_once_on_another;
 }

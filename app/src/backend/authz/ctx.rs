@@ -24,6 +24,8 @@ pub struct TenantInfo {
     pub max_users: Option<i32>,
     /// A super-admin offers the platform's own AI provider here.
     pub platform_ai: bool,
+    /// The tenant's AI configuration counter when the request began.
+    pub ai_config_version: i64,
 }
 
 /// A signed-in user acting in one of their tenants. Only `resolve` builds one.
@@ -60,6 +62,7 @@ impl TenantCtx {
                 suspended: tenant.status == "suspended",
                 max_users: tenant.max_users,
                 platform_ai: tenant.platform_ai,
+                ai_config_version: tenant.ai_config_version,
             },
             user_id: caller.user().id,
             role,

@@ -20,6 +20,9 @@ pub struct Model {
     pub sso_domains: String,
     /// Members must sign in through SSO; the password path is closed to them.
     pub require_sso: bool,
+    /// Raised with every change to the tenant's AI providers or chat settings (see
+    /// `services::ai_config`).
+    pub ai_config_version: i64,
     /// `active` or `suspended`.
     pub status: String,
     pub created_at: DateTimeUtc,

@@ -225,7 +225,8 @@ async fn store_ending(
         )
         .await?;
     }
-    chats::touch(&tx, job.chat_id).await?;
+    // The chat is not touched again: its `updated_at` is when it was last sent to, set by
+    // the send, so the sidebar does not reorder when answers end.
     tx.commit().await?;
     Ok(stored)
 }

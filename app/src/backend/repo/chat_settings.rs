@@ -1,6 +1,6 @@
 //! A tenant's chat settings row (absent until an admin saves them).
 
-use super::scope::TenantTx;
+use super::{scope::TenantTx, tenants};
 use crate::backend::entities::chat_setting;
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -39,5 +39,5 @@ pub async fn put(tx: &TenantTx, mut row: ChatSettings) -> Result<(), DbErr> {
         )
         .exec(tx.conn())
         .await?;
-    Ok(())
+    tenants::ai_config_changed(tx.conn(), tx.tenant_id()).await
 }

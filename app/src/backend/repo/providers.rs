@@ -1,6 +1,9 @@
 //! AI providers of one tenant.
 
-use super::scope::{SystemTx, TenantTx};
+use super::{
+    scope::{SystemTx, TenantTx},
+    tenants,
+};
 use crate::backend::entities::ai_provider;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -14,7 +17,13 @@ pub use ai_provider::Model as Provider;
 /// Database errors (a duplicate name is a unique violation).
 pub async fn insert(tx: &TenantTx, mut row: Provider) -> Result<Provider, DbErr> {
     row.tenant_id = tx.tenant_id();
-    row.into_active_model().reset_all().insert(tx.conn()).await
+    let inserted = row
+        .into_active_model()
+        .reset_all()
+        .insert(tx.conn())
+        .await?;
+    tenants::ai_config_changed(tx.conn(), tx.tenant_id()).await?;
+    Ok(inserted)
 }
 
 /// # Errors
@@ -47,7 +56,9 @@ pub async fn save(tx: &TenantTx, row: Provider) -> Result<Provider, DbErr> {
     }
     let mut active = row.into_active_model().reset_all();
     active.updated_at = Set(chrono::Utc::now());
-    active.update(tx.conn()).await
+    let saved = active.update(tx.conn()).await?;
+    tenants::ai_config_changed(tx.conn(), tx.tenant_id()).await?;
+    Ok(saved)
 }
 
 /// # Errors
@@ -58,6 +69,9 @@ pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, DbErr> {
         .filter(ai_provider::Column::Id.eq(id))
         .exec(tx.conn())
         .await?;
+    if result.rows_affected > 0 {
+        tenants::ai_config_changed(tx.conn(), tx.tenant_id()).await?;
+    }
     Ok(result.rows_affected > 0)
 }
 
@@ -106,5 +120,8 @@ pub async fn replace_sealed_key(
         .filter(ai_provider::Column::ApiKeySealed.eq(key.sealed.as_str()))
         .exec(tx.conn())
         .await?;
+    if result.rows_affected == 1 {
+        tenants::ai_config_changed(tx.conn(), key.tenant_id).await?;
+    }
     Ok(result.rows_affected == 1)
 }

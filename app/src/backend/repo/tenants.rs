@@ -31,6 +31,27 @@ pub async fn current(tx: &TenantTx) -> Result<Tenant, DbErr> {
         .ok_or_else(|| DbErr::RecordNotFound("tenant".into()))
 }
 
+/// Raises the tenant's AI configuration counter, in the transaction that changes its
+/// providers or chat settings, so every instance's cached copy is known to be stale once
+/// the change commits. Only the repository modules holding that configuration call it.
+///
+/// # Errors
+/// Database errors.
+pub(super) async fn ai_config_changed(
+    conn: &impl ConnectionTrait,
+    tenant_id: Uuid,
+) -> Result<(), DbErr> {
+    tenant::Entity::update_many()
+        .col_expr(
+            tenant::Column::AiConfigVersion,
+            sea_orm::sea_query::Expr::col(tenant::Column::AiConfigVersion).add(1),
+        )
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// # Errors
 /// Database errors, including a unique violation on the slug.
 pub async fn insert(
@@ -50,6 +71,7 @@ pub async fn insert(
         platform_ai: Set(false),
         sso_domains: Set(String::new()),
         require_sso: Set(false),
+        ai_config_version: Set(0),
         status: Set("active".into()),
         created_at: Set(now),
         updated_at: Set(now),

@@ -1,7 +1,7 @@
 //! A tenant's chat defaults and member policy: read by every member (the composer needs
 //! them), changed by admins.
 
-use super::models;
+use super::{ai_config::AiConfig, models};
 use crate::backend::{
     authz::{grants, Authorized, Grant},
     error::DomainError,
@@ -79,12 +79,14 @@ pub async fn put(
     }
     let tx = auth.begin(state).await?;
     let default_model = match settings.default_model.as_deref().map(str::trim) {
-        Some(model) if !model.is_empty() => Some(
-            models::Catalog::new(state, &tx, auth.ctx())
-                .resolve(model)
-                .await?
-                .id,
-        ),
+        Some(model) if !model.is_empty() => {
+            let config = AiConfig::read(&tx).await?;
+            Some(
+                models::Catalog::new(state, &config, auth.ctx())
+                    .resolve(model)?
+                    .id,
+            )
+        }
         _ => None,
     };
     let row = chat_settings::ChatSettings {

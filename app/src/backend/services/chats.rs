@@ -1,14 +1,16 @@
 //! A member's own chats: create, list and search, rename, pin, delete with undo.
 //! Chats are private to their owner; anyone else, admins included, gets `NotFound`.
 
-use super::{chat_settings, chat_view::chat_dto, models};
+use super::{
+    ai_config::{self, AiConfig},
+    chat_settings,
+    chat_view::chat_dto,
+    models,
+};
 use crate::backend::{
     authz::{grants, Authorized},
     error::DomainError,
-    repo::{
-        chats::{self, Chat, Cursor, Owner},
-        scope::TenantTx,
-    },
+    repo::chats::{self, Chat, Cursor, Owner},
     state::AppState,
 };
 use crate::dto::chat::ChatDto;
@@ -44,16 +46,14 @@ fn system_prompt(raw: Option<String>) -> Result<Option<String>, DomainError> {
 ///
 /// # Errors
 /// `Forbidden`-style validation error; unknown model.
-pub(crate) async fn allowed_model(
+pub(crate) fn allowed_model(
     state: &AppState,
-    tx: &TenantTx,
+    config: &AiConfig,
     auth: &Authorized<grants::UseWorkspace>,
     model: &str,
 ) -> Result<String, DomainError> {
-    let settings = chat_settings::load(tx).await?;
-    let resolved = models::Catalog::new(state, tx, auth.ctx())
-        .resolve(model)
-        .await?;
+    let settings = &config.settings;
+    let resolved = models::Catalog::new(state, config, auth.ctx()).resolve(model)?;
     if !settings.members_choose_model
         && auth.ctx().role() < Role::Admin
         && settings.default_model.as_deref() != Some(resolved.id.as_str())
@@ -86,7 +86,12 @@ pub async fn create(
     let system_prompt = system_prompt(new.system_prompt)?;
     let tx = auth.begin(state).await?;
     let model = match new.model.as_deref().map(str::trim) {
-        Some(m) if !m.is_empty() => Some(allowed_model(state, &tx, auth, m).await?),
+        Some(m) if !m.is_empty() => Some(allowed_model(
+            state,
+            &*ai_config::current(state, &tx, auth.ctx()).await?,
+            auth,
+            m,
+        )?),
         _ => None,
     };
     let now = chrono::Utc::now();
@@ -187,7 +192,12 @@ pub async fn update(
     if let Some(model) = patch.model {
         chat.model = match model.trim() {
             "" => None,
-            m => Some(allowed_model(state, &tx, auth, m).await?),
+            m => Some(allowed_model(
+                state,
+                &*ai_config::current(state, &tx, auth.ctx()).await?,
+                auth,
+                m,
+            )?),
         };
     }
     if patch.system_prompt.is_some() {

@@ -2,6 +2,7 @@
 //! tenant data take an `Authorized<…>` proof; see `backend::authz`.
 
 pub mod accounts;
+pub mod ai_config;
 pub mod api_tokens;
 pub mod chat_messages;
 pub mod chat_page;

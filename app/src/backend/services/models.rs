@@ -1,7 +1,7 @@
 //! Which models members may use, and resolving a requested model to its provider.
 //! A model id is `<provider id>/<model name>`; REST callers may also give a bare name.
 
-use super::chat_settings;
+use super::ai_config::{self, AiConfig};
 use super::chat_view::provider_models;
 use crate::backend::{
     authz::{grants, Authorized, TenantCtx},
@@ -10,7 +10,7 @@ use crate::backend::{
         platform::{PLATFORM_NAME, PLATFORM_PREFIX},
         PlatformAi,
     },
-    repo::{providers, providers::Provider, scope::TenantTx},
+    repo::providers::Provider,
     state::AppState,
 };
 use crate::dto::chat::ModelDto;
@@ -31,27 +31,24 @@ fn split_id(id: &str) -> Option<(Uuid, &str)> {
 /// super-admin offers it to this tenant.
 #[derive(Clone, Copy)]
 pub struct Catalog<'a> {
-    tx: &'a TenantTx,
+    providers: &'a [Provider],
     platform: Option<&'a PlatformAi>,
 }
 
 impl<'a> Catalog<'a> {
-    pub fn new(state: &'a AppState, tx: &'a TenantTx, ctx: &TenantCtx) -> Self {
-        let offered = ctx.tenant().platform_ai && ctx.tenant().id == tx.tenant_id();
+    pub fn new(state: &'a AppState, config: &'a AiConfig, ctx: &TenantCtx) -> Self {
+        let offered = ctx.tenant().platform_ai && ctx.tenant().id == config.tenant_id;
         Self {
-            tx,
+            providers: &config.providers,
             platform: state.platform_ai().filter(|_| offered),
         }
     }
 
     /// Every enabled model: the tenant's, by provider then model name, then the platform's.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn enabled(&self) -> Result<Vec<ModelDto>, DomainError> {
+    pub fn enabled(&self) -> Vec<ModelDto> {
         let mut out = Vec::new();
-        for provider in providers::list(self.tx).await? {
-            for model in provider_models(&provider).into_iter().filter(|m| m.enabled) {
+        for provider in self.providers {
+            for model in provider_models(provider).into_iter().filter(|m| m.enabled) {
                 out.push(ModelDto {
                     id: model_id(provider.id, &model.name),
                     provider_id: provider.id,
@@ -68,38 +65,35 @@ impl<'a> Catalog<'a> {
                 provider_name: PLATFORM_NAME.into(),
             });
         }
-        Ok(out)
+        out
     }
 
     /// The first of [`Catalog::enabled`], resolved: the model an answer uses when neither
     /// the message, the chat nor the tenant names one.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn first(&self) -> Result<Option<Resolved>, DomainError> {
-        for provider in providers::list(self.tx).await? {
-            if let Some(model) = provider_models(&provider).into_iter().find(|m| m.enabled) {
-                return Ok(Some(Resolved {
+    pub fn first(&self) -> Option<Resolved> {
+        for provider in self.providers {
+            if let Some(model) = provider_models(provider).into_iter().find(|m| m.enabled) {
+                return Some(Resolved {
                     id: model_id(provider.id, &model.name),
                     name: model.name,
-                    source: Source::Tenant(provider),
-                }));
+                    source: Source::Tenant(provider.clone()),
+                });
             }
         }
-        Ok(self.platform.and_then(|platform| {
+        self.platform.and_then(|platform| {
             platform.models.first().map(|name| Resolved {
                 id: format!("{PLATFORM_PREFIX}{name}"),
                 name: name.clone(),
                 source: Source::Platform(platform.clone()),
             })
-        }))
+        })
     }
 
     /// Finds an enabled model by id or bare name.
     ///
     /// # Errors
     /// A validation error on `model` naming what to do.
-    pub async fn resolve(&self, requested: &str) -> Result<Resolved, DomainError> {
+    pub fn resolve(&self, requested: &str) -> Result<Resolved, DomainError> {
         if let Some(platform) = self.platform {
             if let Some(name) = platform.offered(requested) {
                 return Ok(Resolved {
@@ -110,18 +104,18 @@ impl<'a> Catalog<'a> {
             }
         }
         let wanted = split_id(requested);
-        for provider in providers::list(self.tx).await? {
+        for provider in self.providers {
             let matches_provider = wanted.is_none_or(|(id, _)| id == provider.id);
             let name = wanted.map_or(requested, |(_, name)| name);
             if matches_provider
-                && provider_models(&provider)
+                && provider_models(provider)
                     .iter()
                     .any(|m| m.enabled && m.name == name)
             {
                 return Ok(Resolved {
                     id: model_id(provider.id, name),
                     name: name.to_string(),
-                    source: Source::Tenant(provider),
+                    source: Source::Tenant(provider.clone()),
                 });
             }
         }
@@ -151,10 +145,9 @@ pub async fn available(
     state: &AppState,
     auth: &Authorized<grants::UseWorkspace>,
 ) -> Result<Vec<ModelDto>, DomainError> {
-    let tx = auth.begin(state).await?;
-    let settings = chat_settings::load(&tx).await?;
-    let mut models = Catalog::new(state, &tx, auth.ctx()).enabled().await?;
-    tx.commit().await?;
+    let config = ai_config::for_caller(state, auth).await?;
+    let settings = &config.settings;
+    let mut models = Catalog::new(state, &config, auth.ctx()).enabled();
     if !settings.members_choose_model && auth.ctx().role() < Role::Admin {
         models.retain(|m| settings.default_model.as_deref() == Some(m.id.as_str()));
     }
