@@ -167,24 +167,16 @@ pub async fn send(
     // The latest messages give both the next `seq` and the model's context: one read.
     let mut history = messages::page(&tx, chat_id, None, CONTEXT_MESSAGES).await?;
     let seq = history.last().map_or(1, |m| m.seq + 1);
-    let now = stored_now();
     let user = Message {
-        tenant_id: auth.tenant_id(),
-        id: Uuid::new_v4(),
-        chat_id,
-        seq,
-        role: MessageRole::User.as_str().into(),
         content: text.clone(),
-        model: None,
-        status: MessageStatus::Complete.as_str().into(),
         client_message_id: client_id,
-        prompt_tokens: None,
-        completion_tokens: None,
-        latency_ms: None,
-        error_code: None,
-        error_message: None,
-        created_at: now,
-        updated_at: now,
+        ..new_row(
+            auth,
+            chat_id,
+            seq,
+            MessageRole::User,
+            MessageStatus::Complete,
+        )
     };
     let answer = answer_row(auth, chat_id, &plan, seq);
     messages::insert_pair(&tx, &user, &answer).await?;
@@ -297,16 +289,36 @@ fn answer_row(
     plan: &Plan,
     question_seq: i64,
 ) -> Message {
+    Message {
+        model: Some(plan.model.id.clone()),
+        ..new_row(
+            auth,
+            chat_id,
+            question_seq + 1,
+            MessageRole::Assistant,
+            MessageStatus::Streaming,
+        )
+    }
+}
+
+/// A new, empty message stamped now; callers fill in what differs.
+fn new_row(
+    auth: &Authorized<grants::UseWorkspace>,
+    chat_id: Uuid,
+    seq: i64,
+    role: MessageRole,
+    status: MessageStatus,
+) -> Message {
     let now = stored_now();
     Message {
         tenant_id: auth.tenant_id(),
         id: Uuid::new_v4(),
         chat_id,
-        seq: question_seq + 1,
-        role: MessageRole::Assistant.as_str().into(),
+        seq,
+        role: role.as_str().into(),
         content: String::new(),
-        model: Some(plan.model.id.clone()),
-        status: MessageStatus::Streaming.as_str().into(),
+        model: None,
+        status: status.as_str().into(),
         client_message_id: None,
         prompt_tokens: None,
         completion_tokens: None,
