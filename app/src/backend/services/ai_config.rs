@@ -54,17 +54,13 @@ pub async fn current(
     tx: &TenantTx,
     ctx: &TenantCtx,
 ) -> Result<Arc<AiConfig>, DomainError> {
-    let tenant = ctx.tenant();
-    if tenant.id != tx.tenant_id() {
+    if ctx.tenant().id != tx.tenant_id() {
         return Err(DomainError::Forbidden);
     }
-    let cache = state.ai_configs();
-    if let Some(config) = cache.get(tenant.id, tenant.ai_config_version) {
-        return Ok(config);
+    match cached(state, ctx) {
+        Some(config) => Ok(config),
+        None => Ok(keep(state, ctx, AiConfig::read(tx).await?)),
     }
-    let config = Arc::new(AiConfig::read(tx).await?);
-    cache.put(tenant.ai_config_version, config.clone());
-    Ok(config)
 }
 
 /// [`current`] for a caller outside any transaction: one is opened only when the snapshot
@@ -76,14 +72,27 @@ pub async fn for_caller<G: Grant>(
     state: &AppState,
     auth: &Authorized<G>,
 ) -> Result<Arc<AiConfig>, DomainError> {
-    let tenant = auth.ctx().tenant();
-    if let Some(config) = state.ai_configs().get(tenant.id, tenant.ai_config_version) {
+    if let Some(config) = cached(state, auth.ctx()) {
         return Ok(config);
     }
     let tx = auth.begin(state).await?;
-    let config = current(state, &tx, auth.ctx()).await?;
+    let config = AiConfig::read(&tx).await?;
     tx.commit().await?;
-    Ok(config)
+    Ok(keep(state, auth.ctx(), config))
+}
+
+fn cached(state: &AppState, ctx: &TenantCtx) -> Option<Arc<AiConfig>> {
+    let tenant = ctx.tenant();
+    state.ai_configs().get(tenant.id, tenant.ai_config_version)
+}
+
+/// Keeps `config`, read for `ctx`'s tenant, under the version `ctx` was resolved with.
+fn keep(state: &AppState, ctx: &TenantCtx, config: AiConfig) -> Arc<AiConfig> {
+    let config = Arc::new(config);
+    state
+        .ai_configs()
+        .put(ctx.tenant().ai_config_version, config.clone());
+    config
 }
 
 /// Snapshots by tenant, each with the version it was stored under.
