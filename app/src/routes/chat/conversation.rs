@@ -5,6 +5,7 @@ use super::{
     composer::Composer,
     follow::{self, Heard},
     message::MessageRow,
+    scroll_anchor::ScrollAnchor,
     store::ChatStore,
 };
 use crate::api::chat::{
@@ -39,6 +40,9 @@ pub struct Conv {
     pub problem: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     pub model: RwSignal<String>,
+    /// Follow the newest text; false while the reader has scrolled up to read, until they
+    /// scroll back down or send.
+    stick: StoredValue<bool>,
 }
 
 impl Conv {
@@ -74,6 +78,7 @@ impl Conv {
     /// Replaces everything from the question on (regenerate and edit rewrite the tail).
     fn replace_tail(&self, question: ChatMessageView, answer: ChatMessageView) {
         let from = question.message.seq;
+        self.stick.set_value(true);
         self.rows.update(|rows| rows.retain(|r| r.seq() < from));
         let answer_id = answer.message.id;
         let streaming = answer.message.status == MessageStatus::Streaming;
@@ -133,6 +138,8 @@ impl Conv {
             Ok((question, answer)) => {
                 let id = answer.message.id;
                 let streaming = answer.message.status == MessageStatus::Streaming;
+                // The reader's own question is shown, wherever they had scrolled to.
+                self.stick.set_value(true);
                 self.upsert(question);
                 self.upsert(answer);
                 if streaming {
@@ -194,13 +201,13 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
         problem: RwSignal::new(None),
         busy: RwSignal::new(false),
         model: RwSignal::new(String::new()),
+        stick: StoredValue::new(true),
     };
     let load = RwSignal::new(Load::Loading);
     let older = RwSignal::new(None::<String>);
     let loading_older = RwSignal::new(false);
     let scroller = NodeRef::<html::Div>::new();
-    // Follow the newest text unless the reader scrolled up to read.
-    let stick = StoredValue::new(true);
+    let stick = conv.stick;
 
     Effect::new(move |_| {
         spawn_local(async move {
@@ -276,7 +283,9 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
             let Ok(page) = answer else {
                 return;
             };
-            let previous_height = scroller.get_untracked().map(|el| el.scroll_height());
+            let anchor = scroller
+                .get_untracked()
+                .and_then(|el| ScrollAnchor::take(&el));
             older.set(page.next_cursor);
             let mut added: Vec<Row> = page
                 .items
@@ -292,11 +301,8 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
                 added.append(rows);
                 *rows = added;
             });
-            // Keep the message the reader was looking at where it was.
-            if let (Some(el), Some(before)) = (scroller.get_untracked(), previous_height) {
-                request_animation_frame(move || {
-                    el.set_scroll_top(el.scroll_top() + el.scroll_height() - before);
-                });
+            if let Some(anchor) = anchor {
+                anchor.restore();
             }
         });
     };

@@ -7,6 +7,7 @@ mod composer;
 mod conversation;
 pub mod follow;
 mod message;
+mod scroll_anchor;
 mod store;
 pub mod tabs;
 
