@@ -194,8 +194,18 @@ impl World {
     }
 
     async fn return_from_idp(&self, attempt: &Attempt, cookie: Option<&str>) -> TestResponse {
+        self.return_with_code(attempt, cookie, "platform-authorization-code")
+            .await
+    }
+
+    async fn return_with_code(
+        &self,
+        attempt: &Attempt,
+        cookie: Option<&str>,
+        code: &str,
+    ) -> TestResponse {
         let query = form_urlencoded::Serializer::new(String::new())
-            .append_pair("code", "platform-authorization-code")
+            .append_pair("code", code)
             .append_pair("state", &attempt.state)
             .finish();
         let mut req = Request::get(format!("/sso/callback?{query}"));
@@ -555,6 +565,35 @@ on_both_databases_with_idp! {
     role_re_evaluated => the_admin_role_is_re_evaluated_at_every_sign_in;
     linking => a_signed_in_user_links_their_account;
     logout => logout_ends_the_session_here_and_at_the_idp;
+    simultaneous => simultaneous_first_sign_ins_all_succeed;
+}
+
+/// First sign-ins at the same moment each read and then write in one transaction: on SQLite
+/// they must take turns, not fail the late ones with "database is locked" (`try_again`).
+async fn simultaneous_first_sign_ins_all_succeed(w: World) {
+    const PEOPLE: i64 = 8;
+    let users = w.users().await;
+    let mut returns = Vec::new();
+    for i in 0..PEOPLE {
+        let attempt = w.start().await;
+        let oid = format!("00000000-0000-0000-0000-0000000001{i:02}");
+        let email = format!("operator{i}@contoso.example");
+        let token = w.key.sign(&w.claims(&attempt, &oid, &email, &[ADMIN_ROLE]));
+        let code = format!("platform-code-{i}");
+        w.idp.answer_code_with(&code, token);
+        returns.push((attempt, code));
+    }
+    let answers = futures_util::future::join_all(
+        returns
+            .iter()
+            .map(|(attempt, code)| w.return_with_code(attempt, Some(&attempt.cookie), code)),
+    )
+    .await;
+    for r in &answers {
+        w.signed_in(r, "/admin");
+    }
+    assert_eq!(w.users().await, users + PEOPLE);
+    assert_eq!(w.identities().await, PEOPLE);
 }
 
 /// Without `PARLEY_PLATFORM_SSO_*` there is no button and the start says so in words.

@@ -26,13 +26,16 @@ async fn set_local(tx: &DatabaseTransaction, name: &str, value: &str) -> Result<
             ))
             .await?;
         }
-        // A write that changes nothing, so the transaction holds the write lock from here.
-        DbBackend::Sqlite => {
-            tx.execute_unprepared("UPDATE users SET id = id WHERE 0")
-                .await?;
-        }
+        DbBackend::Sqlite => take_write_lock(tx).await?,
         _ => {}
     }
+    Ok(())
+}
+
+/// A write that changes nothing, so the transaction holds SQLite's write lock from here.
+async fn take_write_lock(tx: &DatabaseTransaction) -> Result<(), DbErr> {
+    tx.execute_unprepared("UPDATE users SET id = id WHERE 0")
+        .await?;
     Ok(())
 }
 
@@ -202,6 +205,35 @@ impl SystemTx {
     pub(in crate::backend) async fn begin(state: &AppState) -> Result<Self, DbErr> {
         let (tx, turn) = open(state).await?;
         set_local(&tx, "app.system", "on").await?;
+        Ok(Self { tx, _turn: turn })
+    }
+
+    pub(in crate::backend) fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+}
+
+/// A transaction over platform rows that belong to no tenant and no signed-in user yet
+/// (accounts and their sign-in identities while single sign-on provisions or links them).
+/// It has no scope to set, but it reads before it writes, so on SQLite it takes the write
+/// lock first and waits its turn like every other transaction.
+pub struct PlatformTx {
+    tx: DatabaseTransaction,
+    _turn: WritePermit,
+}
+
+impl PlatformTx {
+    pub(in crate::backend) async fn begin(state: &AppState) -> Result<Self, DbErr> {
+        let (tx, turn) = open(state).await?;
+        if tx.get_database_backend() == DbBackend::Sqlite {
+            take_write_lock(&tx).await?;
+        }
         Ok(Self { tx, _turn: turn })
     }
 

@@ -22,13 +22,13 @@ use crate::backend::{
         sessions::{self, SsoOrigin},
     },
     error::DomainError,
-    repo::{audit, platform_sso, users},
+    repo::{audit, platform_sso, scope::PlatformTx, users},
     request_meta::RequestMeta,
     state::AppState,
 };
 use crate::dto::sso::{LinkableSso, SsoProblem};
 use chrono::Utc;
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -154,8 +154,8 @@ async fn complete(
         .contains(&platform.admin_role);
 
     // One transaction: a refusal after provisioning or linking leaves nothing behind.
-    let txn = state.db().begin().await?;
-    let user = resolve_user(&txn, &identity, attempt.link_user_id, is_admin, meta).await?;
+    let txn = PlatformTx::begin(state).await?;
+    let user = resolve_user(txn.conn(), &identity, attempt.link_user_id, is_admin, meta).await?;
     txn.commit().await?;
 
     if attempt.link_user_id.is_some() {

@@ -126,6 +126,7 @@ struct Shared {
     keys: Mutex<Vec<Value>>,
     jwks_fetches: AtomicUsize,
     next_id_token: Mutex<Option<String>>,
+    id_tokens_by_code: Mutex<HashMap<String, String>>,
     token_requests: Mutex<Vec<TokenRequest>>,
 }
 
@@ -185,6 +186,16 @@ impl TestIdp {
         *self.shared.next_id_token.lock().unwrap() = Some(id_token);
     }
 
+    /// The ID token the exchange of `code` answers with (once), for sign-ins that run at
+    /// the same time.
+    pub fn answer_code_with(&self, code: &str, id_token: String) {
+        self.shared
+            .id_tokens_by_code
+            .lock()
+            .unwrap()
+            .insert(code.to_owned(), id_token);
+    }
+
     pub fn token_requests(&self) -> Vec<TokenRequest> {
         self.shared.token_requests.lock().unwrap().clone()
     }
@@ -232,11 +243,14 @@ async fn token(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let for_code = form
+        .get("code")
+        .and_then(|code| shared.id_tokens_by_code.lock().unwrap().remove(code));
     shared.token_requests.lock().unwrap().push(TokenRequest {
         form,
         authorization,
     });
-    let next = shared.next_id_token.lock().unwrap().take();
+    let next = for_code.or_else(|| shared.next_id_token.lock().unwrap().take());
     match next {
         Some(id_token) => Json(json!({
             "access_token": "test-access-token",
