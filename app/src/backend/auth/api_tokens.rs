@@ -5,12 +5,20 @@ use super::{
     caller::{Caller, CallerUser, Credential},
     secret_token,
 };
-use crate::backend::{entities::api_token, error::DomainError, repo::users, state::AppState};
+use crate::backend::{
+    entities::api_token,
+    error::DomainError,
+    repo::{built_once::BuiltOnce, users},
+    state::AppState,
+};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 pub const PREFIX: &str = "pat_";
+
+/// The SQL that finds an API token with its user.
+static LOOKUP_SQL: BuiltOnce = BuiltOnce::new();
 
 /// # Errors
 /// `Unauthenticated` for unknown, expired or disabled; database errors.
@@ -20,6 +28,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, Domai
     }
     let (row, user) = users::credential_with_user::<api_token::Entity>(
         state.db(),
+        &LOOKUP_SQL,
         api_token::Column::TokenHash,
         secret_token::hash(token),
         api_token::Column::UserId,

@@ -5,7 +5,12 @@ use super::{
     caller::{Caller, CallerUser, Credential},
     secret_token,
 };
-use crate::backend::{entities::session, error::DomainError, repo::users, state::AppState};
+use crate::backend::{
+    entities::session,
+    error::DomainError,
+    repo::{built_once::BuiltOnce, users},
+    state::AppState,
+};
 use chrono::Utc;
 use http::{header, HeaderMap};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -110,6 +115,9 @@ pub async fn sso_origin(
     }))
 }
 
+/// The SQL that finds a session with its user.
+static LOOKUP_SQL: BuiltOnce = BuiltOnce::new();
+
 /// The caller behind a session token, if the session is alive and the user enabled.
 ///
 /// # Errors
@@ -117,6 +125,7 @@ pub async fn sso_origin(
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, DomainError> {
     let (row, user) = users::credential_with_user::<session::Entity>(
         state.db(),
+        &LOOKUP_SQL,
         session::Column::TokenHash,
         secret_token::hash(token),
         session::Column::UserId,

@@ -1,11 +1,15 @@
 //! Memberships, always within one tenant (`TenantTx`), except a user's own list (`UserTx`).
 
-use super::scope::{TenantTx, UserTx};
+use super::{
+    built_once::BuiltOnce,
+    scope::{TenantTx, UserTx},
+};
 use crate::backend::entities::{membership, tenant, user};
 use crate::roles::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationDef, SelectTwoModel, SelectorTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -151,17 +155,33 @@ pub async fn in_tenant_named(
     tx: &UserTx,
     slug: &str,
 ) -> Result<Option<(tenant::Model, Role)>, DbErr> {
-    let tenant_members: RelationDef = membership::Entity::belongs_to(tenant::Entity)
-        .from(membership::Column::TenantId)
-        .to(tenant::Column::Id)
-        .into();
-    let found = tenant::Entity::find()
-        .join(JoinType::InnerJoin, tenant_members.rev())
-        .filter(tenant::Column::Slug.eq(slug))
-        .filter(membership::Column::UserId.eq(tx.user_id()))
-        .select_also(membership::Entity)
-        .one(tx.conn())
-        .await?;
+    // Every request in a tenant starts here: its SQL is built once.
+    static SQL: BuiltOnce = BuiltOnce::new();
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        let tenant_members: RelationDef = membership::Entity::belongs_to(tenant::Entity)
+            .from(membership::Column::TenantId)
+            .to(tenant::Column::Id)
+            .into();
+        tenant::Entity::find()
+            .join(JoinType::InnerJoin, tenant_members.rev())
+            .filter(tenant::Column::Slug.eq(slug))
+            .filter(membership::Column::UserId.eq(tx.user_id()))
+            .select_also(membership::Entity)
+            .limit(1)
+            .build(backend)
+    };
+    let statement = SQL.statement(
+        backend,
+        build,
+        vec![slug.into(), tx.user_id().into(), 1_u64.into()],
+    );
+    let found = tx
+        .conn()
+        .query_one(statement)
+        .await?
+        .map(SelectTwoModel::<tenant::Model, membership::Model>::from_raw_query_result)
+        .transpose()?;
     match found {
         Some((tenant, Some(membership))) => Ok(Some((tenant, role_of(&membership)?))),
         _ => Ok(None),

@@ -3,6 +3,7 @@
 //! no row means `NotFound`, so another tenant's ids are never confirmed.
 
 pub mod audit;
+pub mod built_once;
 pub mod chat_settings;
 pub mod chats;
 pub mod invitations;
