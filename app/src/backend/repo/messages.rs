@@ -1,12 +1,15 @@
 //! Messages of a chat, in `seq` order. Callers have already checked that the chat belongs
 //! to the caller (`chats::get`); every query still filters on the tenant.
 
-use super::scope::{SystemTx, TenantTx};
+use super::{
+    built_once::BuiltOnce,
+    scope::{SystemTx, TenantTx},
+};
 use crate::backend::entities::chat_message;
 use crate::dto::chat::MessageStatus;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -80,7 +83,9 @@ pub async fn after(tx: &TenantTx, chat_id: Uuid, seq: i64) -> Result<Option<Mess
         .await
 }
 
-/// Up to `limit` messages before `before` (or the latest), oldest first.
+/// Up to `limit` messages before `before` (or the latest), oldest first. Every send reads
+/// the latest page (the answer's context) and every opening of a chat too, so the SQL of
+/// both shapes is built once.
 ///
 /// # Errors
 /// Database errors.
@@ -90,13 +95,24 @@ pub async fn page(
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Message>, DbErr> {
-    let mut select = chat_message::Entity::find().filter(in_chat(tx, chat_id));
-    if let Some(before) = before {
-        select = select.filter(chat_message::Column::Seq.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(chat_message::Column::Seq)
-        .limit(limit)
+    static LATEST: BuiltOnce = BuiltOnce::new();
+    static BEFORE: BuiltOnce = BuiltOnce::new();
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        let mut select = chat_message::Entity::find().filter(in_chat(tx, chat_id));
+        if let Some(before) = before {
+            select = select.filter(chat_message::Column::Seq.lt(before));
+        }
+        select
+            .order_by_desc(chat_message::Column::Seq)
+            .limit(limit)
+            .build(backend)
+    };
+    let mut values = vec![tx.tenant_id().into(), chat_id.into()];
+    values.extend(before.map(Into::into));
+    values.push(limit.into());
+    let sql = if before.is_some() { &BEFORE } else { &LATEST };
+    let mut rows = Message::find_by_statement(sql.statement(backend, build, values))
         .all(tx.conn())
         .await?;
     rows.reverse();

@@ -1,10 +1,10 @@
 //! Daily usage counters, added to atomically (`INSERT … ON CONFLICT DO UPDATE`).
 
-use super::scope::TenantTx;
+use super::{built_once::BuiltOnce, scope::TenantTx};
 use crate::backend::entities::usage_daily;
 use sea_orm::{
     sea_query::{Alias, Expr, OnConflict},
-    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -20,40 +20,62 @@ pub struct Usage<'a> {
     pub latency_ms: i64,
 }
 
+/// Adds one request to the day's row. Every answer ends here, so its SQL is built once.
+///
 /// # Errors
 /// Database errors.
 pub async fn record(tx: &TenantTx, usage: Usage<'_>) -> Result<(), DbErr> {
     use usage_daily::Column as C;
-    let row = usage_daily::ActiveModel {
-        tenant_id: Set(tx.tenant_id()),
-        day: Set(chrono::Utc::now().format("%Y-%m-%d").to_string()),
-        user_id: Set(usage.user_id),
-        model: Set(usage.model.chars().take(300).collect()),
-        requests: Set(1),
-        errors: Set(i64::from(usage.failed)),
-        prompt_tokens: Set(usage.prompt_tokens),
-        completion_tokens: Set(usage.completion_tokens),
-        latency_ms_total: Set(usage.latency_ms),
+    static SQL: BuiltOnce = BuiltOnce::new();
+    let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let model: String = usage.model.chars().take(300).collect();
+    let errors = i64::from(usage.failed);
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        let row = usage_daily::ActiveModel {
+            tenant_id: Set(tx.tenant_id()),
+            day: Set(day.clone()),
+            user_id: Set(usage.user_id),
+            model: Set(model.clone()),
+            requests: Set(1),
+            errors: Set(errors),
+            prompt_tokens: Set(usage.prompt_tokens),
+            completion_tokens: Set(usage.completion_tokens),
+            latency_ms_total: Set(usage.latency_ms),
+        };
+        let add = |c: C| {
+            (
+                c,
+                Expr::col((usage_daily::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
+            )
+        };
+        usage_daily::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([C::TenantId, C::Day, C::UserId, C::Model])
+                    .values([
+                        add(C::Requests),
+                        add(C::Errors),
+                        add(C::PromptTokens),
+                        add(C::CompletionTokens),
+                        add(C::LatencyMsTotal),
+                    ])
+                    .to_owned(),
+            )
+            .build(backend)
     };
-    let add = |c: C| {
-        (
-            c,
-            Expr::col((usage_daily::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
-        )
-    };
-    usage_daily::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([C::TenantId, C::Day, C::UserId, C::Model])
-                .values([
-                    add(C::Requests),
-                    add(C::Errors),
-                    add(C::PromptTokens),
-                    add(C::CompletionTokens),
-                    add(C::LatencyMsTotal),
-                ])
-                .to_owned(),
-        )
-        .exec(tx.conn())
+    let values = vec![
+        tx.tenant_id().into(),
+        day.clone().into(),
+        usage.user_id.into(),
+        model.clone().into(),
+        1_i64.into(),
+        errors.into(),
+        usage.prompt_tokens.into(),
+        usage.completion_tokens.into(),
+        usage.latency_ms.into(),
+    ];
+    tx.conn()
+        .execute(SQL.statement(backend, build, values))
         .await?;
     Ok(())
 }
