@@ -8,8 +8,9 @@ use super::{
 use crate::backend::entities::chat_message;
 use crate::dto::chat::MessageStatus;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, Query},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IntoActiveModel, Iterable, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -172,34 +173,56 @@ pub async fn finish(
     id: Uuid,
     outcome: Outcome<'_>,
 ) -> Result<Option<Message>, DbErr> {
+    // Every answer ends here: the SQL is built once.
+    static SQL: BuiltOnce = BuiltOnce::new();
     let (code, message) = outcome.error.unzip();
-    chat_message::Entity::update_many()
-        .col_expr(
-            chat_message::Column::Status,
-            Expr::value(outcome.status.as_str()),
-        )
-        .col_expr(chat_message::Column::Content, Expr::value(outcome.content))
-        .col_expr(
-            chat_message::Column::PromptTokens,
-            Expr::value(outcome.prompt_tokens),
-        )
-        .col_expr(
-            chat_message::Column::CompletionTokens,
-            Expr::value(outcome.completion_tokens),
-        )
-        .col_expr(
-            chat_message::Column::LatencyMs,
-            Expr::value(outcome.latency_ms),
-        )
-        .col_expr(chat_message::Column::ErrorCode, Expr::value(code))
-        .col_expr(chat_message::Column::ErrorMessage, Expr::value(message))
-        .col_expr(
-            chat_message::Column::UpdatedAt,
-            Expr::value(chrono::Utc::now()),
-        )
-        .filter(chat_message::Column::TenantId.eq(tx.tenant_id()))
-        .filter(chat_message::Column::Id.eq(id))
-        .exec_with_returning(tx.conn())
+    let now = chrono::Utc::now();
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        let mut update = chat_message::Entity::update_many()
+            .col_expr(
+                chat_message::Column::Status,
+                Expr::value(outcome.status.as_str()),
+            )
+            .col_expr(chat_message::Column::Content, Expr::value(outcome.content))
+            .col_expr(
+                chat_message::Column::PromptTokens,
+                Expr::value(outcome.prompt_tokens),
+            )
+            .col_expr(
+                chat_message::Column::CompletionTokens,
+                Expr::value(outcome.completion_tokens),
+            )
+            .col_expr(
+                chat_message::Column::LatencyMs,
+                Expr::value(outcome.latency_ms),
+            )
+            .col_expr(chat_message::Column::ErrorCode, Expr::value(code))
+            .col_expr(chat_message::Column::ErrorMessage, Expr::value(message))
+            .col_expr(chat_message::Column::UpdatedAt, Expr::value(now))
+            .filter(chat_message::Column::TenantId.eq(tx.tenant_id()))
+            .filter(chat_message::Column::Id.eq(id))
+            .into_query();
+        // What `exec_with_returning` adds: every column of the updated row.
+        update.returning(Query::returning().exprs(
+            chat_message::Column::iter().map(|c| c.select_as(c.into_returning_expr(backend))),
+        ));
+        backend.build(&update)
+    };
+    let values = vec![
+        outcome.status.as_str().into(),
+        outcome.content.into(),
+        outcome.prompt_tokens.into(),
+        outcome.completion_tokens.into(),
+        outcome.latency_ms.into(),
+        code.into(),
+        message.into(),
+        now.into(),
+        tx.tenant_id().into(),
+        id.into(),
+    ];
+    Message::find_by_statement(SQL.statement(backend, build, values))
+        .all(tx.conn())
         .await
         .map(|rows| rows.into_iter().next())
 }
