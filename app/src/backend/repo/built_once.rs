@@ -8,7 +8,10 @@
 //! reused after; each call binds its own values, in the order the builder put them. Debug
 //! builds (and so every test) build the statement anyway and check that order.
 
-use sea_orm::{DbBackend, Statement, Value, Values};
+use sea_orm::{
+    sea_query::{Query, UpdateStatement},
+    ColumnTrait, DbBackend, EntityTrait, Iterable, Statement, Value, Values,
+};
 use std::sync::OnceLock;
 
 /// The SQL of one query shape, per database backend.
@@ -52,6 +55,15 @@ impl BuiltOnce {
         let sql = cell.get_or_init(|| build().sql).clone();
         Statement::from_sql_and_values(backend, sql, values)
     }
+}
+
+/// `update` as SeaORM's `exec_with_returning` sends it: returning every column of `E`.
+pub fn returning_all<E: EntityTrait>(mut update: UpdateStatement, backend: DbBackend) -> Statement {
+    update.returning(
+        Query::returning()
+            .exprs(E::Column::iter().map(|c| c.select_as(c.into_returning_expr(backend)))),
+    );
+    backend.build(&update)
 }
 
 impl Default for BuiltOnce {

@@ -1,12 +1,15 @@
 //! Chats of one user in one tenant. Every query filters on tenant *and* owner: a chat of
 //! someone else, in this tenant or another, is simply not found.
 
-use super::scope::TenantTx;
+use super::{
+    built_once::{returning_all, BuiltOnce},
+    scope::TenantTx,
+};
 use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
     sea_query::{Expr, Func, LikeExpr, Query},
-    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -198,12 +201,27 @@ pub async fn touch(tx: &TenantTx, chat_id: Uuid) -> Result<(), DbErr> {
 /// # Errors
 /// Database errors.
 pub async fn touch_mine(tx: &TenantTx, owner: Owner, chat_id: Uuid) -> Result<Option<Chat>, DbErr> {
-    chat::Entity::update_many()
-        .col_expr(chat::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-        .filter(mine(tx, owner))
-        .filter(chat::Column::Id.eq(chat_id))
-        .filter(chat::Column::DeletedAt.is_null())
-        .exec_with_returning(tx.conn())
+    // Every send starts here: the SQL is built once.
+    static SQL: BuiltOnce = BuiltOnce::new();
+    let now = chrono::Utc::now();
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        let update = chat::Entity::update_many()
+            .col_expr(chat::Column::UpdatedAt, Expr::value(now))
+            .filter(mine(tx, owner))
+            .filter(chat::Column::Id.eq(chat_id))
+            .filter(chat::Column::DeletedAt.is_null())
+            .into_query();
+        returning_all::<chat::Entity>(update, backend)
+    };
+    let values = vec![
+        now.into(),
+        tx.tenant_id().into(),
+        owner.0.into(),
+        chat_id.into(),
+    ];
+    Chat::find_by_statement(SQL.statement(backend, build, values))
+        .all(tx.conn())
         .await
         .map(|rows| rows.into_iter().next())
 }

@@ -2,15 +2,14 @@
 //! to the caller (`chats::get`); every query still filters on the tenant.
 
 use super::{
-    built_once::BuiltOnce,
+    built_once::{returning_all, BuiltOnce},
     scope::{SystemTx, TenantTx},
 };
 use crate::backend::entities::chat_message;
 use crate::dto::chat::MessageStatus;
 use sea_orm::{
-    sea_query::{Expr, Query},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    IntoActiveModel, Iterable, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -179,7 +178,7 @@ pub async fn finish(
     let now = chrono::Utc::now();
     let backend = tx.conn().get_database_backend();
     let build = || {
-        let mut update = chat_message::Entity::update_many()
+        let update = chat_message::Entity::update_many()
             .col_expr(
                 chat_message::Column::Status,
                 Expr::value(outcome.status.as_str()),
@@ -203,11 +202,7 @@ pub async fn finish(
             .filter(chat_message::Column::TenantId.eq(tx.tenant_id()))
             .filter(chat_message::Column::Id.eq(id))
             .into_query();
-        // What `exec_with_returning` adds: every column of the updated row.
-        update.returning(Query::returning().exprs(
-            chat_message::Column::iter().map(|c| c.select_as(c.into_returning_expr(backend))),
-        ));
-        backend.build(&update)
+        returning_all::<chat_message::Entity>(update, backend)
     };
     let values = vec![
         outcome.status.as_str().into(),
