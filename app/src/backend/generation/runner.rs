@@ -160,7 +160,7 @@ fn failed(mut ending: Ending, failure: ProviderFailure) -> Ending {
 async fn flush(state: &AppState, job: &Job, live: &Live) -> bool {
     let text = live.text();
     let result = async {
-        let tx = TenantTx::begin_writing(state, job.tenant_id).await?;
+        let tx = TenantTx::begin_background(state, job.tenant_id).await?;
         let still = messages::save_progress(&tx, job.message_id, &text).await?;
         tx.commit().await?;
         Ok::<_, sea_orm::DbErr>(still)
@@ -186,7 +186,7 @@ async fn store_ending(
     let to_i32 = |v: Option<i64>| v.and_then(|n| i32::try_from(n).ok());
     let message = ending.failure.as_ref().map(ProviderFailure::message);
     // Its first statement is `finish`, a write.
-    let tx = TenantTx::begin_writing(state, job.tenant_id).await?;
+    let tx = TenantTx::begin_background(state, job.tenant_id).await?;
     let stored = messages::finish(
         &tx,
         job.message_id,

@@ -8,7 +8,7 @@
 //! first makes concurrent writers wait their turn instead, queued by the
 //! [`WriteGate`](super::write_gate::WriteGate).
 
-use super::write_gate::WritePermit;
+use super::write_gate::{Lane, WritePermit};
 use crate::backend::state::AppState;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
@@ -39,9 +39,9 @@ async fn take_write_lock(tx: &DatabaseTransaction) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Begins a transaction once it is this writer's turn.
-async fn open(state: &AppState) -> Result<(DatabaseTransaction, WritePermit), DbErr> {
-    let turn = state.write_gate().enter().await?;
+/// Begins a transaction once it is this writer's turn in `lane`.
+async fn open(state: &AppState, lane: Lane) -> Result<(DatabaseTransaction, WritePermit), DbErr> {
+    let turn = state.write_gate().enter(lane).await?;
     Ok((state.db().begin().await?, turn))
 }
 
@@ -57,7 +57,7 @@ impl TenantTx {
         state: &AppState,
         tenant_id: Uuid,
     ) -> Result<Self, DbErr> {
-        let (tx, turn) = open(state).await?;
+        let (tx, turn) = open(state, Lane::Interactive).await?;
         set_local(&tx, "app.tenant_id", &tenant_id.to_string()).await?;
         Ok(Self {
             tx,
@@ -73,10 +73,27 @@ impl TenantTx {
         state: &AppState,
         tenant_id: Uuid,
     ) -> Result<Self, DbErr> {
+        Self::begin_writing_in(state, tenant_id, Lane::Interactive).await
+    }
+
+    /// Like `begin_writing`, for the server's own bookkeeping that nobody waits for (the
+    /// text of an answer so far, its end): on SQLite it lets waiting sends write first.
+    pub(in crate::backend) async fn begin_background(
+        state: &AppState,
+        tenant_id: Uuid,
+    ) -> Result<Self, DbErr> {
+        Self::begin_writing_in(state, tenant_id, Lane::Background).await
+    }
+
+    async fn begin_writing_in(
+        state: &AppState,
+        tenant_id: Uuid,
+        lane: Lane,
+    ) -> Result<Self, DbErr> {
         if state.db().get_database_backend() != DbBackend::Sqlite {
             return Self::begin(state, tenant_id).await;
         }
-        let (tx, turn) = open(state).await?;
+        let (tx, turn) = open(state, lane).await?;
         Ok(Self {
             tx,
             tenant_id,
@@ -155,7 +172,7 @@ pub struct UserTx {
 
 impl UserTx {
     pub(in crate::backend) async fn begin(state: &AppState, user_id: Uuid) -> Result<Self, DbErr> {
-        let (tx, turn) = open(state).await?;
+        let (tx, turn) = open(state, Lane::Interactive).await?;
         set_local(&tx, "app.user_id", &user_id.to_string()).await?;
         Ok(Self {
             conn: ScopeConn::Tx(tx),
@@ -203,7 +220,7 @@ pub struct SystemTx {
 
 impl SystemTx {
     pub(in crate::backend) async fn begin(state: &AppState) -> Result<Self, DbErr> {
-        let (tx, turn) = open(state).await?;
+        let (tx, turn) = open(state, Lane::Interactive).await?;
         set_local(&tx, "app.system", "on").await?;
         Ok(Self { tx, _turn: turn })
     }
@@ -230,7 +247,7 @@ pub struct PlatformTx {
 
 impl PlatformTx {
     pub(in crate::backend) async fn begin(state: &AppState) -> Result<Self, DbErr> {
-        let (tx, turn) = open(state).await?;
+        let (tx, turn) = open(state, Lane::Interactive).await?;
         if tx.get_database_backend() == DbBackend::Sqlite {
             take_write_lock(&tx).await?;
         }
