@@ -1,7 +1,8 @@
 //! Timestamps in the reader's own time zone. Only the browser knows it, so pages that show
 //! times render them after hydration; the server falls back to UTC.
 
-use chrono::{DateTime, Duration, Utc};
+use super::date_text::{day_month, hour_minute, long};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 /// The browser's offset from UTC (zero on the server).
 fn offset() -> Duration {
@@ -21,17 +22,15 @@ pub fn short(at: DateTime<Utc>) -> String {
     let now = Utc::now().naive_utc() + offset();
     let local = at.naive_utc() + offset();
     if local.date() == now.date() {
-        local.format("%H:%M").to_string()
-    } else if local.format("%Y").to_string() == now.format("%Y").to_string() {
-        local.format("%-d %b %H:%M").to_string()
+        hour_minute(local)
+    } else if local.year() == now.year() {
+        format!("{} {}", day_month(local), hour_minute(local))
     } else {
-        local.format("%-d %b %Y").to_string()
+        format!("{} {}", day_month(local), local.year())
     }
 }
 
 /// The full time, for a tooltip.
 pub fn full(at: DateTime<Utc>) -> String {
-    (at.naive_utc() + offset())
-        .format("%A %-d %B %Y, %H:%M:%S")
-        .to_string()
+    long(at.naive_utc() + offset())
 }

@@ -2,6 +2,7 @@
 
 pub mod clipboard;
 pub mod current_user;
+pub mod date_text;
 pub mod form;
 pub mod icons;
 pub mod local_time;

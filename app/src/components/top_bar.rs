@@ -44,7 +44,7 @@ fn ThemeToggle() -> impl IntoView {
             class="icon-button theme-toggle"
             type="button"
             data-theme-choice=move || theme.get().as_str()
-            aria-label=move || format!("{} (switch to {})", theme.get().label(), theme.get().next().label().to_lowercase())
+            aria-label=move || format!("{} (switch to {})", theme.get().label(), theme.get().next().label().to_ascii_lowercase())
             title=move || theme.get().label()
             on:click=move |_| {
                 let next = theme.get_untracked().next();

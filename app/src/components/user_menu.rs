@@ -14,7 +14,7 @@ pub fn UserMenu() -> impl IntoView {
                     Some(me) => view! {
                         <details class="user-menu">
                             <summary class="user-chip" aria-label=format!("Account menu for {}", me.name)>
-                                <span class="avatar" aria-hidden="true">{me.name.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                                <span class="avatar" aria-hidden="true">{me.name.chars().next().unwrap_or('?').to_string()}</span>
                                 <span class="user-name">{me.name.clone()}</span>
                             </summary>
                             <div class="menu" role="menu">

@@ -5,6 +5,7 @@ use crate::api::account::{
     UpdateProfile,
 };
 use crate::components::current_user::use_current_user;
+use crate::components::date_text::{hour_minute, iso_date};
 use crate::components::form::{confirm, field_error, general_error, Field, Notice};
 use crate::dto::account::{ApiTokenDto, SessionDto};
 use crate::error::AppError;
@@ -22,7 +23,8 @@ fn succeeded<T: Clone + Send + Sync + 'static>(
 
 /// A moment as people read it: `2025-03-14 09:26 UTC`.
 fn when(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    let at = at.naive_utc();
+    format!("{} {} UTC", iso_date(at), hour_minute(at))
 }
 
 /// A browser and system from a User-Agent header, e.g. "Firefox on Linux".

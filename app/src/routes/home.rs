@@ -89,7 +89,7 @@ fn Workspaces(me: MeDto) -> impl IntoView {
                             view! {
                                 <li>
                                     <a class="card tenant-card" href=format!("/t/{}", t.slug)>
-                                        <span class="tenant-avatar" aria-hidden="true">{t.name.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                                        <span class="tenant-avatar" aria-hidden="true">{t.name.chars().next().unwrap_or('?').to_string()}</span>
                                         <span class="tenant-text">
                                             <span class="tenant-name">{t.name.clone()}</span>
                                             <span class="muted">{format!("{} · /t/{}", t.role.label(), t.slug)}</span>

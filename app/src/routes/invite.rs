@@ -42,7 +42,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                 view! {
                                     <p class="eyebrow">"Invitation"</p>
                                     <h1>{format!("Join {}", p.tenant_name)}</h1>
-                                    <p class="lede">{format!("You are invited as {}.", p.role.label().to_lowercase())}</p>
+                                    <p class="lede">{format!("You are invited as {}.", p.role.label().to_ascii_lowercase())}</p>
                                     {p.email.clone().map(|e| view! { <p class="muted">{format!("This invitation is for {e}.")}</p> })}
                                     {move || general_error(value).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
                                     {match me.clone() {

@@ -7,6 +7,7 @@ use crate::api::members::{
     RemoveMember, RevokeInvitation,
 };
 use crate::api::tenants::open_tenant;
+use crate::components::date_text::iso_date;
 use crate::components::form::{confirm, general_error, Field, Notice};
 use crate::dto::account::MemberDto;
 use crate::roles::{Permission, Role};
@@ -189,7 +190,7 @@ fn Invitations(
             </ActionForm>
             {move || created.get().and_then(Result::ok).map(|inv| view! {
                 <div class="secret-box" role="status">
-                    <label for="invite-link">{format!("Invitation link for a new {}", inv.role.label().to_lowercase())}</label>
+                    <label for="invite-link">{format!("Invitation link for a new {}", inv.role.label().to_ascii_lowercase())}</label>
                     <input id="invite-link" class="secret" readonly value=inv.url.clone()/>
                     <p class="muted">"Copy it now: for your security it is not shown again."</p>
                 </div>
@@ -214,7 +215,7 @@ fn Invitations(
                                                 <span>
                                                     <strong>{inv.role.label()}</strong>
                                                     {inv.email.clone().map(|e| format!(" · {e}"))}
-                                                    <span class="muted">{format!(" · expires {}", inv.expires_at.format("%Y-%m-%d"))}</span>
+                                                    <span class="muted">{format!(" · expires {}", iso_date(inv.expires_at.naive_utc()))}</span>
                                                 </span>
                                                 <button
                                                     type="button"

@@ -74,5 +74,6 @@ pub fn with_article(role: &str) -> String {
     } else {
         "a"
     };
-    format!("{article} {}", role.to_lowercase())
+    // Role names are ASCII; ASCII case keeps Unicode's case tables out of the bundle.
+    format!("{article} {}", role.to_ascii_lowercase())
 }
