@@ -7,6 +7,7 @@ use crate::api::admin::{
     SetTenantPlatformAi, SetTenantSsoDomains, SetTenantSuspended, SetUserDisabled,
     UpdatePlatformSettings,
 };
+use crate::components::date_text;
 use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
 use chrono::{DateTime, Utc};
@@ -20,9 +21,9 @@ const SERVER_PAGE: usize = 200;
 /// How long typing must pause before a search goes out: every search is an audited call.
 const SEARCH_DELAY: Duration = Duration::from_millis(250);
 
-/// A day as people read it: `2025-03-14`.
+/// A day as people read it: `2025-03-14` (UTC).
 fn day(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
+    date_text::iso_date(at.naive_utc())
 }
 
 /// What to say when a search finds nothing.
