@@ -276,7 +276,7 @@ impl Config {
         )?;
         let db_max_connections = sources.parse(
             "db_max_connections",
-            || 10,
+            || default_pool_size(&database_url),
             |v| {
                 v.parse::<u32>()
                     .ok()
@@ -406,6 +406,16 @@ impl Config {
             entra_authority,
             platform_sso,
         })
+    }
+}
+
+/// SQLite admits one writer (Parley queues its writers) and its readers run on this
+/// machine's cores, each connection with its own thread and page cache: more connections
+/// only add threads and memory. PostgreSQL serves many clients in parallel.
+fn default_pool_size(database_url: &str) -> u32 {
+    match app::backend::db::DbKind::from_url(database_url) {
+        Some(app::backend::db::DbKind::Sqlite) => 4,
+        _ => 10,
     }
 }
 
@@ -607,6 +617,21 @@ mod tests {
         assert_eq!(c.environment, Environment::Development);
         assert_eq!(c.log_format, LogFormat::Text);
         assert!(c.admin_password.is_none());
+        assert_eq!(c.db_max_connections, 4);
+    }
+
+    #[test]
+    fn the_pool_size_defaults_by_database_and_can_be_set() {
+        let pg = load(
+            &[("PARLEY_DATABASE_URL", "postgres://localhost/parley")],
+            "",
+        )
+        .unwrap();
+        assert_eq!(pg.db_max_connections, 10);
+        let set = load(&[("PARLEY_DB_MAX_CONNECTIONS", "12")], "").unwrap();
+        assert_eq!(set.db_max_connections, 12);
+        let err = load(&[("PARLEY_DB_MAX_CONNECTIONS", "0")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_DB_MAX_CONNECTIONS");
     }
 
     #[test]
