@@ -2,6 +2,7 @@
 //! `app` crate. `build_router` is public so integration tests drive it without a socket.
 
 pub mod config;
+pub mod connections;
 pub mod http;
 pub mod serve;
 pub mod shutdown;

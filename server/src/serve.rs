@@ -1,14 +1,13 @@
 //! Start-up and the serve loop: open the database, migrate, make sure an administrator
 //! exists, bind, serve until a signal, then wind down within the deadline.
 
-use crate::{config::Config, shutdown::Shutdown, HttpSettings};
+use crate::{config::Config, connections::Limits, shutdown::Shutdown, HttpSettings};
 use anyhow::Context;
 use app::backend::{
     db::{self, DbKind},
     services::{first_admin, migrations},
     state::AppState,
 };
-use axum::serve::ListenerExt;
 use secrecy::ExposeSecret;
 
 /// Opens an owner connection (for the schema), creating a SQLite file's directory first.
@@ -109,11 +108,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let router = crate::build_router(state.clone(), &HttpSettings::from_config(&config));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .with_context(|| format!("cannot listen on {} (PARLEY_BIND)", config.bind))?
-        // axum does not set TCP_NODELAY: without it small writes (first tokens) wait ~40 ms.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        .with_context(|| format!("cannot listen on {} (PARLEY_BIND)", config.bind))?;
     tracing::info!(
         address = %config.bind,
         public_url = %config.public_url,
@@ -136,16 +131,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             state.generations().interrupt_all(deadline).await;
         }
     });
-    let server = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    let server = crate::connections::serve(listener, router, Limits::default(), {
         let shutdown = shutdown.clone();
         async move { shutdown.triggered().await }
     });
     tokio::select! {
-        result = server => result.context("server error")?,
+        () = server => {}
         () = shutdown.deadline_passed(config.shutdown_timeout) => {
             tracing::warn!(deadline_secs = config.shutdown_timeout.as_secs(), "open requests did not finish in time; exiting");
         }

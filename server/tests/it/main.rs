@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod auth_sweep;
 mod chat;
+mod connections;
 mod crash_recovery;
 mod csrf;
 mod errors;
