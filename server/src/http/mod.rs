@@ -92,7 +92,6 @@ pub fn build_router_with(
     let pages = Router::new()
         .merge(health::routes())
         .merge(static_files::pkg_routes(&leptos_options))
-        .merge(api::router(endpoints))
         .merge(auth_forms::routes())
         .merge(sso::routes())
         .merge(platform_sso::routes())
@@ -104,6 +103,9 @@ pub fn build_router_with(
             AppState,
             _,
         >(provide_state, app::shell))
+        // Everything above; the REST API compresses per endpoint (not its streams).
+        .layer(CompressionLayer::new())
+        .merge(api::router(endpoints))
         // Sign-in is the default for every server function (see server_fn_guard).
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -136,7 +138,6 @@ pub fn build_router_with(
                 },
                 security_headers::apply,
             ))
-            .layer(CompressionLayer::new())
             .layer(TimeoutLayer::with_status_code(
                 http::StatusCode::REQUEST_TIMEOUT,
                 REQUEST_TIMEOUT,

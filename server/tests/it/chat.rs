@@ -5,8 +5,11 @@
 //! providers and models stay out of reach; tenant-given addresses cannot reach internal hosts.
 
 use crate::support::{
-    api::As, logs::CapturedLogs, on_both_databases, sse::SseEvent, strict_policy, test_policy,
-    TestApp, TestResponse,
+    api::{api_request, As},
+    logs::CapturedLogs,
+    on_both_databases,
+    sse::SseEvent,
+    strict_policy, test_policy, TestApp, TestResponse,
 };
 use http::{Method, StatusCode};
 use parley_test_provider::{
@@ -443,6 +446,53 @@ async fn a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one(app: 
     let stored = messages(&app, &ws, &ws.member, &chat).await;
     assert_eq!(stored, vec![question, done]);
     assert_eq!(completions(&up).len(), 1);
+}
+
+/// Compression is applied per endpoint: JSON is compressed, event streams are not (and do
+/// not carry a compressor's body for as long as they are open).
+async fn json_answers_are_compressed_and_streams_are_not(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let with_br = |method: Method, path: String, body: Option<Value>| {
+        let mut request = api_request(method, &path, &ws.member, body);
+        request
+            .headers_mut()
+            .insert("accept-encoding", "br".parse().unwrap());
+        request
+    };
+
+    let streamed = app
+        .send(with_br(
+            Method::POST,
+            format!("{}/messages", ws.chat(&chat)),
+            Some(json!({ "content": "Hello there /words:30", "stream": true })),
+        ))
+        .await;
+    assert_eq!(streamed.status, StatusCode::OK, "{}", streamed.text());
+    assert!(streamed
+        .header("content-type")
+        .starts_with("text/event-stream"));
+    assert_eq!(
+        streamed.header("content-encoding"),
+        "",
+        "streams are sent as they are"
+    );
+    assert!(
+        streamed.text().contains("event: done"),
+        "{}",
+        streamed.text()
+    );
+
+    let listed = app
+        .send(with_br(
+            Method::GET,
+            format!("{}/messages", ws.chat(&chat)),
+            None,
+        ))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.header("content-encoding"), "br");
 }
 
 // 3 ---------------------------------------------------------------------------------------
@@ -1957,6 +2007,7 @@ on_both_databases! {
     search => search_finds_own_chats_by_title_and_message_text;
     provider_and_first_answer => an_admin_connects_a_provider_and_a_member_gets_an_answer;
     streamed_answer => a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one;
+    compression => json_answers_are_compressed_and_streams_are_not;
     provider_errors => provider_errors_end_as_stored_errors_with_a_clear_sentence;
     broken_streams => broken_streams_end_as_stored_errors_keeping_the_text_so_far;
     silent_mid_answer => a_provider_falling_silent_mid_answer_ends_as_an_error;

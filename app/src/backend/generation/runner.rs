@@ -6,7 +6,7 @@ use super::{
 };
 use crate::backend::{
     authz::{grants, Authorized},
-    llm::{AnswerEvent, ChatRequest, Connection, ProviderFailure},
+    llm::{AnswerEvent, AnswerStream, ChatRequest, Connection, ProviderFailure},
     repo::{chats, messages, scope::TenantTx, usage},
     services::chat_view::message_dto,
     state::AppState,
@@ -14,6 +14,7 @@ use crate::backend::{
 use crate::dto::chat::MessageStatus;
 use futures_util::StreamExt;
 use std::{
+    future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -40,7 +41,30 @@ pub struct Job {
     pub auto_title: Option<String>,
 }
 
+/// A job once its request has been handed to the provider: the prompt (a long chat's
+/// context can be large) and the connection are not kept for as long as the answer streams.
+struct Answer {
+    tenant_id: Uuid,
+    user_id: Uuid,
+    chat_id: Uuid,
+    message_id: Uuid,
+    model_id: String,
+    auto_title: Option<String>,
+}
+
 impl Job {
+    fn split(self) -> (Answer, Connection, ChatRequest) {
+        let answer = Answer {
+            tenant_id: self.tenant_id,
+            user_id: self.user_id,
+            chat_id: self.chat_id,
+            message_id: self.message_id,
+            model_id: self.model_id,
+            auto_title: self.auto_title,
+        };
+        (answer, self.connection, self.request)
+    }
+
     /// Only a caller allowed to use the workspace can start one.
     pub fn tenant_of(auth: &Authorized<grants::UseWorkspace>) -> (Uuid, Uuid) {
         (auth.tenant_id(), auth.ctx().user_id())
@@ -69,14 +93,20 @@ struct Ending {
 
 async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<Live>) {
     let started = Instant::now();
-    let ending = stream_answer(state, &job, live).await;
+    let (job, connection, request) = job.split();
+    // This task lives as long as its answer streams, and a future is as large as its
+    // largest await: the database and provider calls made once (open, flush, store) are
+    // boxed, so their space is taken only while they run.
+    let opening = Box::pin(async move { connection.stream_chat(&request).await });
+    let ending = stream_answer(state, &job, opening, live).await;
     let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     let text = live.text();
-    let final_message = match store_ending(state, &job, &text, &ending, latency_ms).await {
+    let final_message = match Box::pin(store_ending(state, &job, &text, &ending, latency_ms)).await
+    {
         Ok(stored) => stored,
         Err(e) => {
             tracing::error!(error = %e, message_id = %job.message_id, "could not store the end of an answer");
-            load(state, &job).await
+            Box::pin(load(state, &job)).await
         }
     };
     generations.remove(job.message_id);
@@ -85,7 +115,12 @@ async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<L
     }
 }
 
-async fn stream_answer(state: &AppState, job: &Job, live: &Live) -> Ending {
+async fn stream_answer(
+    state: &AppState,
+    job: &Answer,
+    opening: impl Future<Output = Result<AnswerStream, ProviderFailure>>,
+    live: &Live,
+) -> Ending {
     let mut ending = Ending {
         status: MessageStatus::Complete,
         failure: None,
@@ -95,7 +130,7 @@ async fn stream_answer(state: &AppState, job: &Job, live: &Live) -> Ending {
     let opened = tokio::select! {
         biased;
         () = live.cancelled() => None,
-        opened = tokio::time::timeout(FIRST_BYTE_TIMEOUT, job.connection.stream_chat(&job.request)) => Some(opened),
+        opened = tokio::time::timeout(FIRST_BYTE_TIMEOUT, opening) => Some(opened),
     };
     let mut stream = match opened {
         None => return stopped(ending, live),
@@ -114,7 +149,7 @@ async fn stream_answer(state: &AppState, job: &Job, live: &Live) -> Ending {
             () = live.cancelled() => return stopped(ending, live),
             _ = ticker.tick() => {
                 if dirty || last_flush.elapsed() >= HEARTBEAT {
-                    if !flush(state, job, live).await {
+                    if !Box::pin(flush(state, job, live)).await {
                         // Stopped from another instance: the row is no longer streaming.
                         live.stop(StopReason::Stopped);
                         return stopped(ending, live);
@@ -157,7 +192,7 @@ fn failed(mut ending: Ending, failure: ProviderFailure) -> Ending {
 }
 
 /// Writes the text so far; false when the row is no longer `streaming`.
-async fn flush(state: &AppState, job: &Job, live: &Live) -> bool {
+async fn flush(state: &AppState, job: &Answer, live: &Live) -> bool {
     let text = live.text();
     let result = async {
         let tx = TenantTx::begin_background(state, job.tenant_id).await?;
@@ -178,7 +213,7 @@ async fn flush(state: &AppState, job: &Job, live: &Live) -> bool {
 
 async fn store_ending(
     state: &AppState,
-    job: &Job,
+    job: &Answer,
     text: &str,
     ending: &Ending,
     latency_ms: i32,
@@ -232,7 +267,7 @@ async fn store_ending(
 }
 
 /// The answer as stored, when storing its end failed (the text streamed so far is kept).
-async fn load(state: &AppState, job: &Job) -> Option<messages::Message> {
+async fn load(state: &AppState, job: &Answer) -> Option<messages::Message> {
     let tx = TenantTx::begin(state, job.tenant_id).await.ok()?;
     let row = messages::get(&tx, job.chat_id, job.message_id)
         .await

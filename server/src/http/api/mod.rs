@@ -20,6 +20,7 @@ use axum::{
 };
 use http::Method;
 use serde::Serialize;
+use tower_http::compression::CompressionLayer;
 
 pub const PREFIX: &str = "/api/v1";
 
@@ -54,6 +55,8 @@ pub struct Endpoint {
     pub access: Access,
     pub summary: &'static str,
     route: MethodRouter<AppState>,
+    /// Answers with a stream that stays open (server-sent events).
+    streams: bool,
 }
 
 impl Endpoint {
@@ -70,7 +73,16 @@ impl Endpoint {
             access,
             summary,
             route,
+            streams: false,
         }
+    }
+
+    /// Marks an endpoint whose answer may be a long-lived stream. Its responses are not
+    /// compressed: tower-http skips event streams anyway, but its response body (sized for
+    /// every encoder, ~6 KiB) would still be held for as long as each stream stays open.
+    fn streaming(mut self) -> Self {
+        self.streams = true;
+        self
     }
 }
 
@@ -387,21 +399,24 @@ pub fn endpoints() -> Vec<Endpoint> {
             Tenant(Permission::UseWorkspace),
             "Send a message; `\"stream\": true` answers with server-sent events",
             post(chats::send),
-        ),
+        )
+        .streaming(),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/regenerate",
             Tenant(Permission::UseWorkspace),
             "Answer the last question again; with `content`, edit it first",
             post(chats::regenerate),
-        ),
+        )
+        .streaming(),
         Endpoint::new(
             Method::GET,
             "/tenants/{slug}/chats/{id}/messages/{message_id}/events",
             Tenant(Permission::UseWorkspace),
             "Follow an answer as server-sent events (the text so far, then new text)",
             get(chats::follow),
-        ),
+        )
+        .streaming(),
         Endpoint::new(
             Method::POST,
             "/tenants/{slug}/chats/{id}/messages/{message_id}/stop",
@@ -414,9 +429,14 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 /// The API router for a table of endpoints (tests add their own to prove the sweep).
 pub fn router(endpoints: Vec<Endpoint>) -> Router<AppState> {
-    let api = endpoints
-        .into_iter()
-        .fold(Router::new(), |router, e| router.route(e.path, e.route));
+    let api = endpoints.into_iter().fold(Router::new(), |router, e| {
+        let route = if e.streams {
+            e.route
+        } else {
+            e.route.layer(CompressionLayer::new())
+        };
+        router.route(e.path, route)
+    });
     Router::new().nest(PREFIX, api)
 }
 
