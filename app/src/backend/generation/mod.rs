@@ -12,4 +12,4 @@ pub mod sweep;
 pub use follower::{FollowEvent, Follower};
 pub use live::{Live, StopReason};
 pub use registry::Generations;
-pub use runner::{spawn, Job};
+pub use runner::{spawn, Answer, Job};

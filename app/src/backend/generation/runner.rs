@@ -29,42 +29,26 @@ const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Everything a generation needs, prepared by the send service.
 pub struct Job {
+    pub answer: Answer,
+    pub connection: Connection,
+    pub request: ChatRequest,
+}
+
+/// The answer being generated. Kept for as long as it streams, unlike the rest of its
+/// `Job`: the prompt (a long chat's context can be large) and the connection are dropped
+/// once the request has been sent.
+pub struct Answer {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub chat_id: Uuid,
     pub message_id: Uuid,
     /// The model's id as stored on the message (`<provider>/<name>`).
     pub model_id: String,
-    pub connection: Connection,
-    pub request: ChatRequest,
     /// Set the chat's title from the first message when the answer completes.
     pub auto_title: Option<String>,
 }
 
-/// A job once its request has been handed to the provider: the prompt (a long chat's
-/// context can be large) and the connection are not kept for as long as the answer streams.
-struct Answer {
-    tenant_id: Uuid,
-    user_id: Uuid,
-    chat_id: Uuid,
-    message_id: Uuid,
-    model_id: String,
-    auto_title: Option<String>,
-}
-
 impl Job {
-    fn split(self) -> (Answer, Connection, ChatRequest) {
-        let answer = Answer {
-            tenant_id: self.tenant_id,
-            user_id: self.user_id,
-            chat_id: self.chat_id,
-            message_id: self.message_id,
-            model_id: self.model_id,
-            auto_title: self.auto_title,
-        };
-        (answer, self.connection, self.request)
-    }
-
     /// Only a caller allowed to use the workspace can start one.
     pub fn tenant_of(auth: &Authorized<grants::UseWorkspace>) -> (Uuid, Uuid) {
         (auth.tenant_id(), auth.ctx().user_id())
@@ -73,7 +57,11 @@ impl Job {
 
 /// Starts the generation as its own task and returns its handle.
 pub fn spawn(state: &AppState, job: Job) -> Arc<Live> {
-    let live = Live::new(job.tenant_id, job.chat_id, job.message_id);
+    let live = Live::new(
+        job.answer.tenant_id,
+        job.answer.chat_id,
+        job.answer.message_id,
+    );
     let generations = state.generations().clone();
     generations.register(live.clone());
     let state = state.clone();
@@ -93,7 +81,11 @@ struct Ending {
 
 async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<Live>) {
     let started = Instant::now();
-    let (job, connection, request) = job.split();
+    let Job {
+        answer: job,
+        connection,
+        request,
+    } = job;
     // This task lives as long as its answer streams, and a future is as large as its
     // largest await: the database and provider calls made once (open, flush, store) are
     // boxed, so their space is taken only while they run.

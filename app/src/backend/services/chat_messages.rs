@@ -8,7 +8,7 @@ use super::{
 use crate::backend::{
     authz::{grants, Authorized},
     error::DomainError,
-    generation::{self, Job, Live, StopReason},
+    generation::{self, Answer, Job, Live, StopReason},
     llm::{ChatRequest, Connection, PromptMessage},
     repo::{
         chats as chat_repo,
@@ -377,11 +377,14 @@ fn launch(
     let live = generation::spawn(
         state,
         Job {
-            tenant_id,
-            user_id,
-            chat_id,
-            message_id: answer.id,
-            model_id: plan.model.id.clone(),
+            answer: Answer {
+                tenant_id,
+                user_id,
+                chat_id,
+                message_id: answer.id,
+                model_id: plan.model.id.clone(),
+                auto_title,
+            },
             connection: plan.connection,
             request: ChatRequest {
                 model: plan.model.name.clone(),
@@ -389,7 +392,6 @@ fn launch(
                 temperature: plan.temperature,
                 max_tokens: plan.max_tokens,
             },
-            auto_title,
         },
     );
     Sent {
