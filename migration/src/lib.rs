@@ -11,6 +11,8 @@ mod m20261123_000005_platform_ai;
 mod m20261124_000006_create_sso;
 mod m20261125_000007_platform_sso;
 mod m20261205_000008_ai_config_version;
+mod m20261207_000009_usage_by_trigger;
+mod m20261207_000010_chat_touched_by_trigger;
 
 pub use m20261122_000003_row_level_security::APP_ROLE;
 
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_sso::Migration),
             Box::new(m20261125_000007_platform_sso::Migration),
             Box::new(m20261205_000008_ai_config_version::Migration),
+            Box::new(m20261207_000009_usage_by_trigger::Migration),
+            Box::new(m20261207_000010_chat_touched_by_trigger::Migration),
         ]
     }
 }

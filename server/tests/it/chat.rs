@@ -1758,6 +1758,54 @@ fn chat_ids(r: &TestResponse) -> Vec<String> {
         .collect()
 }
 
+async fn a_send_moves_its_chat_to_the_top_and_the_answer_ending_does_not(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let older = new_chat(&app, &ws, &ws.member).await;
+    let newer = new_chat(&app, &ws, &ws.member).await;
+    let sidebar = || async { app.api(Method::GET, &ws.chats(), &ws.member, None).await };
+    assert_eq!(chat_ids(&sidebar().await), [newer.clone(), older.clone()]);
+
+    let sent = say(
+        &app,
+        &ws,
+        &ws.member,
+        &older,
+        json!({ "content": "Hello there" }),
+    )
+    .await;
+    let listed = sidebar().await;
+    assert_eq!(
+        chat_ids(&listed),
+        [older.clone(), newer.clone()],
+        "the chat sent to comes first"
+    );
+    assert_eq!(
+        listed.json()["items"][0]["updated_at"],
+        sent["assistant_message"]["created_at"],
+        "active as of its newest message"
+    );
+
+    // A slow answer ends well after it was stored: the chat stays as of the send.
+    let sent = say(
+        &app,
+        &ws,
+        &ws.member,
+        &newer,
+        json!({ "content": "Slowly /slow:30 /words:10" }),
+    )
+    .await;
+    let answer = &sent["assistant_message"];
+    assert_eq!(answer["status"], "complete", "{answer}");
+    assert!(answer["latency_ms"].as_i64().unwrap() >= 200, "{answer}");
+    let listed = sidebar().await;
+    assert_eq!(chat_ids(&listed), [newer.clone(), older.clone()]);
+    assert_eq!(
+        listed.json()["items"][0]["updated_at"],
+        answer["created_at"]
+    );
+}
+
 async fn a_deleted_chat_can_be_restored_by_its_owner(app: TestApp) {
     let up = upstream().await;
     let ws = workspace(&app, "acme", &up).await;
@@ -2003,6 +2051,134 @@ async fn a_configuration_change_on_one_instance_applies_at_once_on_another(app: 
     );
 }
 
+// 16 --------------------------------------------------------------------------------------
+
+/// A usage row as the database holds it: (model, requests, errors, prompt tokens,
+/// completion tokens, latency total, day).
+type UsageRow = (String, i64, i64, i64, i64, i64, String);
+
+async fn usage_rows(app: &TestApp) -> Vec<UsageRow> {
+    use sea_orm::ConnectionTrait;
+    let owner = app.owner().await;
+    let rows = owner
+        .query_all(sea_orm::Statement::from_string(
+            owner.get_database_backend(),
+            "SELECT model, requests, errors, prompt_tokens, completion_tokens, latency_ms_total,
+                    day
+               FROM usage_daily ORDER BY model",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+                r.try_get_by_index(2).unwrap(),
+                r.try_get_by_index(3).unwrap(),
+                r.try_get_by_index(4).unwrap(),
+                r.try_get_by_index(5).unwrap(),
+                r.try_get_by_index(6).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The day's row for `model`, summed from the stored answers.
+fn usage_of(answers: &[Value], model: &str, day: &str) -> UsageRow {
+    let sum = |f: &dyn Fn(&Value) -> &Value| -> i64 {
+        answers.iter().map(|a| f(a).as_i64().unwrap_or(0)).sum()
+    };
+    (
+        model.to_string(),
+        answers.len() as i64,
+        answers.iter().filter(|a| a["status"] == "error").count() as i64,
+        sum(&|a| &a["usage"]["prompt_tokens"]),
+        sum(&|a| &a["usage"]["completion_tokens"]),
+        sum(&|a| &a["latency_ms"]),
+        day.to_string(),
+    )
+}
+
+async fn every_answer_is_counted_once_in_the_days_usage(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Hello there" }),
+    )
+    .await;
+    // Retried three times upstream, counted once.
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Broken /fail:500" }),
+    )
+    .await;
+    let mut stream = app
+        .api_stream(
+            Method::POST,
+            &format!("{}/messages", ws.chat(&chat)),
+            &ws.member,
+            Some(json!({ "content": "Go on /slow:100 /words:60", "stream": true })),
+        )
+        .await;
+    assert_eq!(stream.next().await.unwrap().event, "message");
+    assert_eq!(stream.next().await.unwrap().event, "delta");
+    let id = streaming_answer(&app, &ws, &ws.member, &chat).await;
+    let stop_path = format!("{}/messages/{id}/stop", ws.chat(&chat));
+    let stopped = app.api(Method::POST, &stop_path, &ws.member, None).await;
+    assert_eq!(stopped.json()["status"], "stopped", "{}", stopped.text());
+    let admins = new_chat(&app, &ws, &ws.admin).await;
+    say(
+        &app,
+        &ws,
+        &ws.admin,
+        &admins,
+        json!({ "content": "Hi", "model": ws.mini }),
+    )
+    .await;
+
+    let answers = |items: Vec<Value>| -> Vec<Value> {
+        items
+            .into_iter()
+            .filter(|m| m["role"] == "assistant")
+            .collect()
+    };
+    let members = answers(messages(&app, &ws, &ws.member, &chat).await);
+    assert_eq!(
+        members
+            .iter()
+            .map(|a| a["status"].clone())
+            .collect::<Vec<_>>(),
+        ["complete", "error", "stopped"]
+    );
+    let admin = answers(messages(&app, &ws, &ws.admin, &admins).await);
+    let rows = usage_rows(&app).await;
+    if rows.iter().any(|r| r.6 != day) {
+        return; // The day changed during the test: the rows are split, not wrong.
+    }
+    assert_eq!(
+        rows,
+        vec![
+            usage_of(&members, &ws.echo, &day),
+            usage_of(&admin, &ws.mini, &day)
+        ],
+        "one request per answer, per user and model, errors and stops included"
+    );
+    assert!(
+        rows[0].3 > 0 && rows[0].4 > 0,
+        "tokens were counted: {rows:?}"
+    );
+}
+
 on_both_databases! {
     search => search_finds_own_chats_by_title_and_message_text;
     provider_and_first_answer => an_admin_connects_a_provider_and_a_member_gets_an_answer;
@@ -2022,4 +2198,6 @@ on_both_databases! {
     model_policy => only_admins_pick_models_when_the_policy_says_so;
     delete_and_restore => a_deleted_chat_can_be_restored_by_its_owner;
     config_across_instances => a_configuration_change_on_one_instance_applies_at_once_on_another;
+    usage => every_answer_is_counted_once_in_the_days_usage;
+    sidebar_order => a_send_moves_its_chat_to_the_top_and_the_answer_ending_does_not;
 }

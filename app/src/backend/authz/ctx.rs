@@ -123,12 +123,12 @@ impl<G: Grant> Authorized<G> {
         Ok(TenantTx::begin(state, self.ctx.tenant.id).await?)
     }
 
-    /// A transaction scoped to this tenant whose first statement writes (see
-    /// [`TenantTx::begin_writing`]).
+    /// A scope in this tenant for reads and then one write statement (see
+    /// [`TenantTx::read_then_write_one`]).
     ///
     /// # Errors
     /// Database errors.
-    pub async fn begin_writing(&self, state: &AppState) -> Result<TenantTx, DomainError> {
-        Ok(TenantTx::begin_writing(state, self.ctx.tenant.id).await?)
+    pub async fn read_then_write_one(&self, state: &AppState) -> Result<TenantTx, DomainError> {
+        Ok(TenantTx::read_then_write_one(state, self.ctx.tenant.id).await?)
     }
 }

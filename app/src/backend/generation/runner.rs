@@ -187,9 +187,9 @@ fn failed(mut ending: Ending, failure: ProviderFailure) -> Ending {
 async fn flush(state: &AppState, job: &Answer, live: &Live) -> bool {
     let text = live.text();
     let result = async {
-        let tx = TenantTx::begin_background(state, job.tenant_id).await?;
-        let still = messages::save_progress(&tx, job.message_id, &text).await?;
-        tx.commit().await?;
+        let one = TenantTx::write_one_background(state, job.tenant_id).await?;
+        let still = messages::save_progress(&one, job.message_id, &text).await?;
+        one.commit().await?;
         Ok::<_, sea_orm::DbErr>(still)
     }
     .await;
@@ -203,6 +203,8 @@ async fn flush(state: &AppState, job: &Answer, live: &Live) -> bool {
     }
 }
 
+/// Stores the end of the answer. Its usage is counted by the database as the end (with
+/// its latency) is stored: usually one statement, no transaction around it.
 async fn store_ending(
     state: &AppState,
     job: &Answer,
@@ -212,49 +214,60 @@ async fn store_ending(
 ) -> Result<Option<messages::Message>, sea_orm::DbErr> {
     let to_i32 = |v: Option<i64>| v.and_then(|n| i32::try_from(n).ok());
     let message = ending.failure.as_ref().map(ProviderFailure::message);
-    // Its first statement is `finish`, a write.
-    let tx = TenantTx::begin_background(state, job.tenant_id).await?;
-    let stored = messages::finish(
-        &tx,
-        job.message_id,
-        messages::Outcome {
-            status: ending.status,
-            content: text,
-            prompt_tokens: to_i32(ending.prompt_tokens),
-            completion_tokens: to_i32(ending.completion_tokens),
-            latency_ms: Some(latency_ms),
-            error: ending
-                .failure
-                .as_ref()
-                .map(ProviderFailure::code)
-                .zip(message.as_deref()),
-        },
-    )
-    .await?;
-    usage::record(
-        &tx,
-        usage::Usage {
-            user_id: job.user_id,
-            model: &job.model_id,
-            failed: ending.status == MessageStatus::Error,
-            prompt_tokens: ending.prompt_tokens.unwrap_or(0),
-            completion_tokens: ending.completion_tokens.unwrap_or(0),
-            latency_ms: i64::from(latency_ms),
-        },
-    )
-    .await?;
-    if let (Some(title), MessageStatus::Complete) = (&job.auto_title, ending.status) {
-        chats::set_title_if(
-            &tx,
-            job.chat_id,
-            crate::backend::services::chats::NEW_CHAT_TITLE,
-            title,
-        )
-        .await?;
-    }
+    let outcome = messages::Outcome {
+        status: ending.status,
+        content: text,
+        prompt_tokens: to_i32(ending.prompt_tokens),
+        completion_tokens: to_i32(ending.completion_tokens),
+        latency_ms: Some(latency_ms),
+        error: ending
+            .failure
+            .as_ref()
+            .map(ProviderFailure::code)
+            .zip(message.as_deref()),
+    };
+    let stored = match (&job.auto_title, ending.status) {
+        (Some(title), MessageStatus::Complete) => {
+            // Its first statement is `finish`, a write.
+            let tx = TenantTx::begin_background(state, job.tenant_id).await?;
+            let stored = messages::finish(&tx, job.message_id, outcome).await?;
+            chats::set_title_if(
+                &tx,
+                job.chat_id,
+                crate::backend::services::chats::NEW_CHAT_TITLE,
+                title,
+            )
+            .await?;
+            tx.commit().await?;
+            stored
+        }
+        _ => {
+            let one = TenantTx::write_one_background(state, job.tenant_id).await?;
+            let stored = messages::finish(&one, job.message_id, outcome).await?;
+            one.commit().await?;
+            stored
+        }
+    };
     // The chat is not touched again: its `updated_at` is when it was last sent to, set by
     // the send, so the sidebar does not reorder when answers end.
-    tx.commit().await?;
+    if stored.is_none() {
+        // The chat was purged while its answer streamed: no row for the database to count
+        // from, but the provider was still used.
+        let tx = TenantTx::begin_background(state, job.tenant_id).await?;
+        usage::record(
+            &tx,
+            usage::Usage {
+                user_id: job.user_id,
+                model: &job.model_id,
+                failed: ending.status == MessageStatus::Error,
+                prompt_tokens: ending.prompt_tokens.unwrap_or(0),
+                completion_tokens: ending.completion_tokens.unwrap_or(0),
+                latency_ms: i64::from(latency_ms),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
     Ok(stored)
 }
 

@@ -1,10 +1,7 @@
 //! Chats of one user in one tenant. Every query filters on tenant *and* owner: a chat of
 //! someone else, in this tenant or another, is simply not found.
 
-use super::{
-    built_once::{returning_all, BuiltOnce},
-    scope::TenantTx,
-};
+use super::{built_once::BuiltOnce, scope::TenantTx};
 use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
     sea_query::{Expr, Func, LikeExpr, Query},
@@ -37,10 +34,24 @@ pub async fn insert(tx: &TenantTx, mut row: Chat) -> Result<Chat, DbErr> {
 /// # Errors
 /// Database errors.
 pub async fn get(tx: &TenantTx, owner: Owner, id: Uuid) -> Result<Option<Chat>, DbErr> {
-    chat::Entity::find()
-        .filter(mine(tx, owner))
-        .filter(chat::Column::Id.eq(id))
-        .filter(chat::Column::DeletedAt.is_null())
+    // Every send and every opening of a chat starts here: the SQL is built once.
+    static SQL: BuiltOnce = BuiltOnce::new();
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        chat::Entity::find()
+            .filter(mine(tx, owner))
+            .filter(chat::Column::Id.eq(id))
+            .filter(chat::Column::DeletedAt.is_null())
+            .limit(1)
+            .build(backend)
+    };
+    let values = vec![
+        tx.tenant_id().into(),
+        owner.0.into(),
+        id.into(),
+        1_u64.into(),
+    ];
+    Chat::find_by_statement(SQL.statement(backend, build, values))
         .one(tx.conn())
         .await
 }
@@ -178,52 +189,6 @@ pub async fn save(tx: &TenantTx, owner: Owner, row: Chat) -> Result<Chat, DbErr>
         return Err(DbErr::RecordNotFound("chat".into()));
     }
     row.into_active_model().reset_all().update(tx.conn()).await
-}
-
-/// Marks the chat as active now (it moves to the top of the sidebar).
-///
-/// # Errors
-/// Database errors.
-pub async fn touch(tx: &TenantTx, chat_id: Uuid) -> Result<(), DbErr> {
-    chat::Entity::update_many()
-        .col_expr(chat::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-        .filter(chat::Column::TenantId.eq(tx.tenant_id()))
-        .filter(chat::Column::Id.eq(chat_id))
-        .exec(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// Marks a live chat of `owner` as active now and returns it (`None` when there is none).
-/// A write first: in a send it also takes the write lock (SQLite) or locks the chat's row
-/// (PostgreSQL), so sends to one chat take turns.
-///
-/// # Errors
-/// Database errors.
-pub async fn touch_mine(tx: &TenantTx, owner: Owner, chat_id: Uuid) -> Result<Option<Chat>, DbErr> {
-    // Every send starts here: the SQL is built once.
-    static SQL: BuiltOnce = BuiltOnce::new();
-    let now = chrono::Utc::now();
-    let backend = tx.conn().get_database_backend();
-    let build = || {
-        let update = chat::Entity::update_many()
-            .col_expr(chat::Column::UpdatedAt, Expr::value(now))
-            .filter(mine(tx, owner))
-            .filter(chat::Column::Id.eq(chat_id))
-            .filter(chat::Column::DeletedAt.is_null())
-            .into_query();
-        returning_all::<chat::Entity>(update, backend)
-    };
-    let values = vec![
-        now.into(),
-        tx.tenant_id().into(),
-        owner.0.into(),
-        chat_id.into(),
-    ];
-    Chat::find_by_statement(SQL.statement(backend, build, values))
-        .all(tx.conn())
-        .await
-        .map(|rows| rows.into_iter().next())
 }
 
 /// Soft delete (`deleted = true`) or undo it. Returns whether a chat of `owner` matched.

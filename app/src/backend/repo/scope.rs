@@ -45,11 +45,12 @@ async fn open(state: &AppState, lane: Lane) -> Result<(DatabaseTransaction, Writ
     Ok((state.db().begin().await?, turn))
 }
 
-/// A transaction in one tenant.
+/// A transaction in one tenant; on SQLite, from `write_one_background` or
+/// `read_then_write_one`, statements on the pool that make one write.
 pub struct TenantTx {
-    tx: DatabaseTransaction,
+    conn: ScopeConn,
     tenant_id: Uuid,
-    _turn: WritePermit,
+    turn: Option<WritePermit>,
 }
 
 impl TenantTx {
@@ -60,68 +61,114 @@ impl TenantTx {
         let (tx, turn) = open(state, Lane::Interactive).await?;
         set_local(&tx, "app.tenant_id", &tenant_id.to_string()).await?;
         Ok(Self {
-            tx,
+            conn: ScopeConn::Tx(tx),
             tenant_id,
-            _turn: turn,
+            turn: Some(turn),
         })
     }
 
-    /// Like `begin`, for a transaction whose first statement writes: SQLite takes the write
-    /// lock at that statement (no earlier read can make it fail), so `begin`'s lock-taking
-    /// no-op, one more round trip while holding the writers' turn, is left out.
-    pub(in crate::backend) async fn begin_writing(
-        state: &AppState,
-        tenant_id: Uuid,
-    ) -> Result<Self, DbErr> {
-        Self::begin_writing_in(state, tenant_id, Lane::Interactive).await
-    }
-
-    /// Like `begin_writing`, for the server's own bookkeeping that nobody waits for (the
-    /// text of an answer so far, its end): on SQLite it lets waiting sends write first.
+    /// Like `begin`, for the server's own bookkeeping that nobody waits for (the text of an
+    /// answer so far, its end), in a transaction whose first statement writes: on SQLite it
+    /// lets waiting sends write first, and `begin`'s lock-taking no-op (one more round trip
+    /// while holding the writers' turn) is left out, as the first write takes the lock.
     pub(in crate::backend) async fn begin_background(
         state: &AppState,
         tenant_id: Uuid,
     ) -> Result<Self, DbErr> {
-        Self::begin_writing_in(state, tenant_id, Lane::Background).await
+        if state.db().get_database_backend() != DbBackend::Sqlite {
+            return Self::begin(state, tenant_id).await;
+        }
+        let (tx, turn) = open(state, Lane::Background).await?;
+        Ok(Self {
+            conn: ScopeConn::Tx(tx),
+            tenant_id,
+            turn: Some(turn),
+        })
     }
 
-    async fn begin_writing_in(
+    /// For exactly one statement, which may write, of the server's own bookkeeping: on
+    /// PostgreSQL a transaction like `begin`'s, on SQLite the pool itself in the writers'
+    /// background lane (one statement, with what its triggers do, is atomic on its own): no
+    /// `BEGIN` and `COMMIT` round trips to the database's worker thread.
+    pub(in crate::backend) async fn write_one_background(
         state: &AppState,
         tenant_id: Uuid,
-        lane: Lane,
     ) -> Result<Self, DbErr> {
         if state.db().get_database_backend() != DbBackend::Sqlite {
             return Self::begin(state, tenant_id).await;
         }
-        let (tx, turn) = open(state, lane).await?;
+        let turn = state.write_gate().enter(Lane::Background).await?;
         Ok(Self {
-            tx,
+            conn: ScopeConn::Pool(state.db().clone()),
             tenant_id,
-            _turn: turn,
+            turn: Some(turn),
         })
+    }
+
+    /// For reads followed by at most one write statement (a send): on PostgreSQL a
+    /// transaction like `begin`'s; on SQLite the pool itself, so the reads do not queue
+    /// behind other writers, and [`Self::turn_to_write`] queues for the one write. The
+    /// reads are not one snapshot on SQLite: the write must be safe without that (a unique
+    /// key that a concurrent writer would violate, say).
+    pub(in crate::backend) async fn read_then_write_one(
+        state: &AppState,
+        tenant_id: Uuid,
+    ) -> Result<Self, DbErr> {
+        if state.db().get_database_backend() != DbBackend::Sqlite {
+            return Self::begin(state, tenant_id).await;
+        }
+        Ok(Self {
+            conn: ScopeConn::Pool(state.db().clone()),
+            tenant_id,
+            turn: None,
+        })
+    }
+
+    /// Waits for the writers' turn, if this scope does not hold it yet (see
+    /// [`Self::read_then_write_one`]).
+    ///
+    /// # Errors
+    /// After waiting as long as SQLite's busy timeout.
+    pub(in crate::backend) async fn turn_to_write(
+        &mut self,
+        state: &AppState,
+    ) -> Result<(), DbErr> {
+        if self.turn.is_none() {
+            self.turn = Some(state.write_gate().enter(Lane::Interactive).await?);
+        }
+        Ok(())
     }
 
     pub fn tenant_id(&self) -> Uuid {
         self.tenant_id
     }
 
-    pub(in crate::backend) fn conn(&self) -> &DatabaseTransaction {
-        &self.tx
+    pub(in crate::backend) fn conn(&self) -> &ScopeConn {
+        &self.conn
     }
 
     /// # Errors
     /// Database errors.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        self.conn.commit().await
     }
 }
 
-/// Where a scope's statements run: its transaction, or, for a single read on SQLite (which
-/// has no row-level security to set), the pool itself: no `BEGIN`, write lock or `COMMIT`
-/// round trips to the database's worker thread.
+/// Where a scope's statements run: its transaction, or, for a single statement on SQLite
+/// (which has no row-level security to set), the pool itself: no `BEGIN`, write lock or
+/// `COMMIT` round trips to the database's worker thread.
 pub(in crate::backend) enum ScopeConn {
     Tx(DatabaseTransaction),
     Pool(DatabaseConnection),
+}
+
+impl ScopeConn {
+    async fn commit(self) -> Result<(), DbErr> {
+        match self {
+            Self::Tx(tx) => tx.commit().await,
+            Self::Pool(_) => Ok(()),
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -205,10 +252,7 @@ impl UserTx {
     /// # Errors
     /// Database errors.
     pub async fn commit(self) -> Result<(), DbErr> {
-        match self.conn {
-            ScopeConn::Tx(tx) => tx.commit().await,
-            ScopeConn::Pool(_) => Ok(()),
-        }
+        self.conn.commit().await
     }
 }
 

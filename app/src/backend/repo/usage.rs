@@ -1,4 +1,6 @@
-//! Daily usage counters, added to atomically (`INSERT … ON CONFLICT DO UPDATE`).
+//! Daily usage counters, added to atomically (`INSERT … ON CONFLICT DO UPDATE`). The
+//! database itself counts an answer when its end is stored (trigger `chat_messages_usage`);
+//! `record` counts the rare answer whose row was gone by then.
 
 use super::{built_once::BuiltOnce, scope::TenantTx};
 use crate::backend::entities::usage_daily;
@@ -20,7 +22,7 @@ pub struct Usage<'a> {
     pub latency_ms: i64,
 }
 
-/// Adds one request to the day's row. Every answer ends here, so its SQL is built once.
+/// Adds one request to the day's row, as the trigger does.
 ///
 /// # Errors
 /// Database errors.

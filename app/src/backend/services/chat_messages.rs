@@ -19,6 +19,7 @@ use crate::backend::{
 };
 use crate::dto::chat::{ExchangeDto, MessageDto, MessagePageDto, MessageRole, MessageStatus};
 use crate::roles::Role;
+use sea_orm::SqlErr;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -134,24 +135,50 @@ pub async fn send(
     input: SendInput,
 ) -> Result<Sent, DomainError> {
     let text = content(&input.content)?;
-    let client_id = client_id(input.client_message_id)?;
-    // Every statement here runs in SQLite's writers' turn, so there are few: touching the
-    // chat (a write, which takes the lock) also reads it, and both messages go in at once.
-    let tx = auth.begin_writing(state).await?;
-    let chat = chat_repo::touch_mine(&tx, chats::owner(auth), chat_id)
+    let client_id = client_id(input.client_message_id.clone())?;
+    for _ in 0..SEND_ATTEMPTS {
+        if let Some(sent) =
+            try_send(state, auth, chat_id, &text, client_id.as_deref(), &input).await?
+        {
+            return Ok(sent);
+        }
+    }
+    Err(DomainError::Conflict(
+        "This chat is busy with other messages right now. Send yours again.".into(),
+    ))
+}
+
+/// How often a send starts over after another send to the same chat took its place.
+const SEND_ATTEMPTS: usize = 5;
+
+/// One try at a send; `None` when another send to the chat stored its exchange first (the
+/// next `seq` was taken) or the same `client_message_id` arrived twice at once.
+async fn try_send(
+    state: &AppState,
+    auth: &Authorized<grants::UseWorkspace>,
+    chat_id: Uuid,
+    text: &str,
+    client_id: Option<&str>,
+    input: &SendInput,
+) -> Result<Option<Sent>, DomainError> {
+    // Everything is read first, and the exchange goes in with one statement (a trigger
+    // marks the chat active in it): on SQLite only that statement waits for the writers'
+    // turn, so a burst of sends queues for one statement each.
+    let mut tx = auth.read_then_write_one(state).await?;
+    let chat = chat_repo::get(&tx, chats::owner(auth), chat_id)
         .await?
         .ok_or(DomainError::NotFound)?;
-    if let Some(id) = &client_id {
+    if let Some(id) = client_id {
         if let Some(existing) = messages::by_client_id(&tx, chat_id, id).await? {
             let answer = messages::after(&tx, chat_id, existing.seq).await?;
             tx.commit().await?;
-            return Ok(Sent {
+            return Ok(Some(Sent {
                 live: None,
                 exchange: ExchangeDto {
                     user_message: message_dto(existing.clone()),
                     assistant_message: message_dto(answer.unwrap_or(existing)),
                 },
-            });
+            }));
         }
     }
     let plan = plan(
@@ -168,8 +195,8 @@ pub async fn send(
     let mut history = messages::page(&tx, chat_id, None, CONTEXT_MESSAGES).await?;
     let seq = history.last().map_or(1, |m| m.seq + 1);
     let user = Message {
-        content: text.clone(),
-        client_message_id: client_id,
+        content: text.to_string(),
+        client_message_id: client_id.map(str::to_string),
         ..new_row(
             auth,
             chat_id,
@@ -179,14 +206,26 @@ pub async fn send(
         )
     };
     let answer = answer_row(auth, chat_id, &plan, seq);
-    messages::insert_pair(&tx, &user, &answer).await?;
+    tx.turn_to_write(state).await?;
+    match messages::insert_pair(&tx, &user, &answer).await {
+        Ok(()) => {}
+        Err(e) => {
+            return match e.sql_err() {
+                // The unique `seq` (or client id) of the chat: another send came first.
+                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(None),
+                // The chat was purged since it was read.
+                Some(SqlErr::ForeignKeyConstraintViolation(_)) => Err(DomainError::NotFound),
+                _ => Err(e.into()),
+            };
+        }
+    }
     tx.commit().await?;
-    let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(&text));
+    let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(text));
     if history.len() as u64 >= CONTEXT_MESSAGES {
         history.remove(0);
     }
     history.push(user.clone());
-    Ok(launch(
+    Ok(Some(launch(
         state,
         auth,
         chat_id,
@@ -194,7 +233,7 @@ pub async fn send(
         (user, history),
         answer,
         auto_title,
-    ))
+    )))
 }
 
 /// The model and settings an answer will use.
@@ -340,8 +379,8 @@ async fn start(
     plan: Plan,
     question: Question,
 ) -> Result<Sent, DomainError> {
+    // Inserting it marks the chat active (a trigger).
     let answer = messages::insert(&tx, answer_row(auth, chat.id, &plan, question.0.seq)).await?;
-    chat_repo::touch(&tx, chat.id).await?;
     tx.commit().await?;
     Ok(launch(state, auth, chat.id, plan, question, answer, None))
 }
