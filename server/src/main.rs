@@ -8,7 +8,10 @@ use std::process::ExitCode;
 
 /// jemalloc instead of glibc's malloc, whose many per-thread arenas each keep what bursts of
 /// requests freed: after the streaming benchmark's bursts the server holds ~42 MiB instead
-/// of ~72 MiB (README, "Benchmarks").
+/// of ~72 MiB (README, "Benchmarks"). It also serves the C code's `malloc` (the feature
+/// `unprefixed_malloc_on_supported_platforms`): SQLite allocates and frees its page buffers
+/// at every statement, and glibc's consolidation of them took a quarter of the time of
+/// sqlx's SQLite threads under the benchmark's bursts.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
