@@ -1806,6 +1806,59 @@ async fn a_send_moves_its_chat_to_the_top_and_the_answer_ending_does_not(app: Te
     );
 }
 
+async fn a_chat_opens_at_its_newest_messages_and_pages_back(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let page = |query: &'static str| {
+        let path = format!("{}/messages{query}", ws.chat(&chat));
+        let who = &ws.member;
+        let app = &app;
+        async move {
+            let r = app.api(Method::GET, &path, who, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text());
+            let body = r.json();
+            let seqs: Vec<i64> = body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["seq"].as_i64().unwrap())
+                .collect();
+            (seqs, body["next_cursor"].clone())
+        }
+    };
+    assert_eq!(page("").await, (vec![], Value::Null), "an empty chat opens");
+    for n in 1..=4 {
+        say(
+            &app,
+            &ws,
+            &ws.member,
+            &chat,
+            json!({ "content": format!("Message {n}") }),
+        )
+        .await;
+    }
+    assert_eq!(page("?limit=3").await, (vec![6, 7, 8], json!("6")));
+    assert_eq!(page("?limit=3&cursor=6").await, (vec![3, 4, 5], json!("3")));
+    assert_eq!(page("?limit=3&cursor=3").await, (vec![1, 2], Value::Null));
+    assert_eq!(page("?limit=8").await, ((1..=8).collect(), Value::Null));
+    assert_eq!(page("").await, ((1..=8).collect(), Value::Null));
+    let first = page("?limit=1").await;
+    assert_eq!(first, (vec![8], json!("8")));
+
+    // Someone else's chat, or no chat, is not found: not an empty page.
+    for (path, who) in [
+        (format!("{}/messages", ws.chat(&chat)), &ws.admin),
+        (
+            format!("{}/messages", ws.chat(&uuid::Uuid::new_v4().to_string())),
+            &ws.member,
+        ),
+    ] {
+        let r = app.api(Method::GET, &path, who, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+    }
+}
+
 async fn a_deleted_chat_can_be_restored_by_its_owner(app: TestApp) {
     let up = upstream().await;
     let ws = workspace(&app, "acme", &up).await;
@@ -2200,4 +2253,5 @@ on_both_databases! {
     config_across_instances => a_configuration_change_on_one_instance_applies_at_once_on_another;
     usage => every_answer_is_counted_once_in_the_days_usage;
     sidebar_order => a_send_moves_its_chat_to_the_top_and_the_answer_ending_does_not;
+    paging => a_chat_opens_at_its_newest_messages_and_pages_back;
 }

@@ -123,6 +123,14 @@ impl<G: Grant> Authorized<G> {
         Ok(TenantTx::begin(state, self.ctx.tenant.id).await?)
     }
 
+    /// A scope in this tenant for reads only (see [`TenantTx::read`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn read(&self, state: &AppState) -> Result<TenantTx, DomainError> {
+        Ok(TenantTx::read(state, self.ctx.tenant.id).await?)
+    }
+
     /// A scope in this tenant for reads and then one write statement (see
     /// [`TenantTx::read_then_write_one`]).
     ///

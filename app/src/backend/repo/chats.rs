@@ -4,13 +4,15 @@
 use super::{built_once::BuiltOnce, scope::TenantTx};
 use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
-    sea_query::{Expr, Func, LikeExpr, Query},
+    sea_query::{Expr, Func, IntoCondition, LikeExpr, Query, SimpleExpr, SubQueryStatement},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    IntoActiveModel, JoinType, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationDef, SelectTwoModel, SelectorTrait,
 };
 use uuid::Uuid;
 
 pub use chat::Model as Chat;
+use chat_message::Model as Message;
 
 /// Who a chat query is for.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +56,80 @@ pub async fn get(tx: &TenantTx, owner: Owner, id: Uuid) -> Result<Option<Chat>, 
     Chat::find_by_statement(SQL.statement(backend, build, values))
         .one(tx.conn())
         .await
+}
+
+/// A live chat of `owner` with its latest `limit` messages (oldest first), in one query:
+/// every send needs both (the chat's settings; the next `seq` and the model's context), and
+/// so does opening a chat.
+///
+/// # Errors
+/// Database errors.
+pub async fn get_with_latest(
+    tx: &TenantTx,
+    owner: Owner,
+    id: Uuid,
+    limit: u64,
+) -> Result<Option<(Chat, Vec<Message>)>, DbErr> {
+    static SQL: BuiltOnce = BuiltOnce::new();
+    let limit = limit.max(1);
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        // The `seq` of the `limit`-th newest message, or 0 when there are fewer: the join is
+        // then a range on the chat's `seq` index, however long the chat.
+        let oldest = Query::select()
+            .column(chat_message::Column::Seq)
+            .from(chat_message::Entity)
+            .and_where(chat_message::Column::TenantId.eq(tx.tenant_id()))
+            .and_where(chat_message::Column::ChatId.eq(id))
+            .order_by(chat_message::Column::Seq, Order::Desc)
+            .limit(1)
+            .offset(limit - 1)
+            .to_owned();
+        let from_seq = Func::coalesce([
+            SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(oldest))),
+            Expr::val(0_i64).into(),
+        ]);
+        // A join from the chat to its latest messages (a query's, not a schema relation).
+        let latest: RelationDef = chat::Entity::belongs_to(chat_message::Entity)
+            .from((chat::Column::TenantId, chat::Column::Id))
+            .to((chat_message::Column::TenantId, chat_message::Column::ChatId))
+            .on_condition(move |_chat, message| {
+                Expr::col((message, chat_message::Column::Seq))
+                    .gte(from_seq.clone())
+                    .into_condition()
+            })
+            .into();
+        chat::Entity::find()
+            .join(JoinType::LeftJoin, latest)
+            .filter(mine(tx, owner))
+            .filter(chat::Column::Id.eq(id))
+            .filter(chat::Column::DeletedAt.is_null())
+            .select_also(chat_message::Entity)
+            .order_by_asc(chat_message::Column::Seq)
+            .build(backend)
+    };
+    let values = vec![
+        tx.tenant_id().into(),
+        id.into(),
+        1_u64.into(),
+        (limit - 1).into(),
+        0_i64.into(),
+        tx.tenant_id().into(),
+        owner.0.into(),
+        id.into(),
+    ];
+    let rows = tx
+        .conn()
+        .query_all(SQL.statement(backend, build, values))
+        .await?;
+    let mut chat = None;
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (c, message) = SelectTwoModel::<Chat, Message>::from_raw_query_result(row)?;
+        chat.get_or_insert(c);
+        messages.extend(message);
+    }
+    Ok(chat.map(|c| (c, messages)))
 }
 
 /// Position in the sidebar order (pinned first, then most recent).

@@ -45,8 +45,8 @@ async fn open(state: &AppState, lane: Lane) -> Result<(DatabaseTransaction, Writ
     Ok((state.db().begin().await?, turn))
 }
 
-/// A transaction in one tenant; on SQLite, from `write_one_background` or
-/// `read_then_write_one`, statements on the pool that make one write.
+/// A transaction in one tenant; on SQLite, from `read`, `write_one_background` or
+/// `read_then_write_one`, statements on the pool that write at most once.
 pub struct TenantTx {
     conn: ScopeConn,
     tenant_id: Uuid,
@@ -102,6 +102,20 @@ impl TenantTx {
             conn: ScopeConn::Pool(state.db().clone()),
             tenant_id,
             turn: Some(turn),
+        })
+    }
+
+    /// For reads only: on PostgreSQL a transaction like `begin`'s; on SQLite the pool itself,
+    /// so the reads neither queue behind writers nor take the write lock. They are not one
+    /// snapshot on SQLite. Never write in it.
+    pub(in crate::backend) async fn read(state: &AppState, tenant_id: Uuid) -> Result<Self, DbErr> {
+        if state.db().get_database_backend() != DbBackend::Sqlite {
+            return Self::begin(state, tenant_id).await;
+        }
+        Ok(Self {
+            conn: ScopeConn::Pool(state.db().clone()),
+            tenant_id,
+            turn: None,
         })
     }
 

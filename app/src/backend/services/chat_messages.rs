@@ -86,11 +86,22 @@ pub async fn list(
         None => None,
     };
     let limit = limit.clamp(1, 200);
-    let tx = auth.begin(state).await?;
-    chat_repo::get(&tx, chats::owner(auth), chat_id)
-        .await?
-        .ok_or(DomainError::NotFound)?;
-    let rows = messages::page(&tx, chat_id, before, limit).await?;
+    let tx = auth.read(state).await?;
+    let rows = match before {
+        // Opening a chat: one query.
+        None => {
+            chat_repo::get_with_latest(&tx, chats::owner(auth), chat_id, limit)
+                .await?
+                .ok_or(DomainError::NotFound)?
+                .1
+        }
+        Some(before) => {
+            chat_repo::get(&tx, chats::owner(auth), chat_id)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+            messages::page(&tx, chat_id, Some(before), limit).await?
+        }
+    };
     tx.commit().await?;
     let next_cursor = match rows.first() {
         Some(first) if rows.len() as u64 == limit && first.seq > 1 => Some(first.seq.to_string()),
@@ -165,9 +176,11 @@ async fn try_send(
     // marks the chat active in it): on SQLite only that statement waits for the writers'
     // turn, so a burst of sends queues for one statement each.
     let mut tx = auth.read_then_write_one(state).await?;
-    let chat = chat_repo::get(&tx, chats::owner(auth), chat_id)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    // The latest messages give both the next `seq` and the model's context.
+    let (chat, mut history) =
+        chat_repo::get_with_latest(&tx, chats::owner(auth), chat_id, CONTEXT_MESSAGES)
+            .await?
+            .ok_or(DomainError::NotFound)?;
     if let Some(id) = client_id {
         if let Some(existing) = messages::by_client_id(&tx, chat_id, id).await? {
             let answer = messages::after(&tx, chat_id, existing.seq).await?;
@@ -191,8 +204,6 @@ async fn try_send(
         input.max_tokens,
     )
     .await?;
-    // The latest messages give both the next `seq` and the model's context: one read.
-    let mut history = messages::page(&tx, chat_id, None, CONTEXT_MESSAGES).await?;
     let seq = history.last().map_or(1, |m| m.seq + 1);
     let user = Message {
         content: text.to_string(),
