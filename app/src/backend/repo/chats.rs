@@ -6,8 +6,8 @@ use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
     sea_query::{Expr, Func, IntoCondition, LikeExpr, Query, SimpleExpr, SubQueryStatement},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    IntoActiveModel, JoinType, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef, SelectTwoModel, SelectorTrait,
+    IdenStatic, IntoActiveModel, JoinType, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationDef, SelectA, SelectB,
 };
 use uuid::Uuid;
 
@@ -122,14 +122,16 @@ pub async fn get_with_latest(
         .conn()
         .query_all(SQL.statement(backend, build, values))
         .await?;
-    let mut chat = None;
-    let mut messages = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (c, message) = SelectTwoModel::<Chat, Message>::from_raw_query_result(row)?;
-        chat.get_or_insert(c);
-        messages.extend(message);
-    }
-    Ok(chat.map(|c| (c, messages)))
+    // Each row repeats the chat's columns: they are read from the first only.
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let chat = Chat::from_query_result(first, SelectA.as_str())?;
+    let messages = rows
+        .iter()
+        .filter_map(|row| Message::from_query_result_optional(row, SelectB.as_str()).transpose())
+        .collect::<Result<_, _>>()?;
+    Ok(Some((chat, messages)))
 }
 
 /// Position in the sidebar order (pinned first, then most recent).
