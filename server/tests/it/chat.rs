@@ -828,30 +828,25 @@ async fn closing_the_stream_stops_the_answer_and_events_replay_it(app: TestApp) 
 
 // 7 ---------------------------------------------------------------------------------------
 
-async fn two_sends_at_once_to_one_chat_are_both_stored_in_turn(app: TestApp) {
+async fn sends_at_once_to_one_chat_are_all_stored_in_turn(app: TestApp) {
     let up = upstream().await;
     let ws = workspace(&app, "acme", &up).await;
     let chat = new_chat(&app, &ws, &ws.member).await;
-    let (a, b) = tokio::join!(
-        say(
-            &app,
-            &ws,
-            &ws.member,
-            &chat,
-            json!({ "content": "First words" })
-        ),
-        say(
-            &app,
-            &ws,
-            &ws.member,
-            &chat,
-            json!({ "content": "Second words" })
-        ),
-    );
+    // Each reads the chat's latest message before it writes: all but one lose the race
+    // for the next `seq` at least once and start over.
+    let said = ["First words", "Second words", "Third words", "Fourth words"];
+    let pairs = futures_util::future::join_all(
+        said.map(|content| say(&app, &ws, &ws.member, &chat, json!({ "content": content }))),
+    )
+    .await;
     let stored = messages(&app, &ws, &ws.member, &chat).await;
     let seqs: Vec<i64> = stored.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, vec![1, 2, 3, 4], "no exchange lost or interleaved");
-    for pair in [a, b] {
+    assert_eq!(
+        seqs,
+        (1..=8).collect::<Vec<_>>(),
+        "no exchange lost or interleaved"
+    );
+    for pair in &pairs {
         let question = pair["user_message"]["seq"].as_i64().unwrap();
         assert_eq!(
             pair["assistant_message"]["seq"].as_i64(),
@@ -862,6 +857,8 @@ async fn two_sends_at_once_to_one_chat_are_both_stored_in_turn(app: TestApp) {
             pair["assistant_message"]["status"], "complete",
             "{said}: {pair}"
         );
+        let stored_question = &stored[usize::try_from(question - 1).unwrap()];
+        assert_eq!(stored_question["content"], said);
     }
 }
 
@@ -2244,7 +2241,7 @@ on_both_databases! {
     stop => stop_keeps_the_text_so_far_and_cancels_the_upstream_request;
     disconnect => closing_the_stream_stops_the_answer_and_events_replay_it;
     idempotent_send => sending_twice_with_one_client_message_id_answers_once;
-    concurrent_sends => two_sends_at_once_to_one_chat_are_both_stored_in_turn;
+    concurrent_sends => sends_at_once_to_one_chat_are_all_stored_in_turn;
     cross_tenant => another_tenant_reaches_no_chat_provider_or_model;
     ssrf => internal_addresses_are_refused_and_never_contacted;
     regenerate_and_edit => regenerate_and_edit_replace_the_last_exchange;

@@ -26,6 +26,8 @@ use uuid::Uuid;
 pub const MAX_CONTENT: usize = 100_000;
 /// How many earlier messages go to the model with a new one.
 const CONTEXT_MESSAGES: u64 = 40;
+/// How often a send starts over after another send to the same chat took its place.
+const SEND_ATTEMPTS: usize = 5;
 
 pub struct SendInput {
     pub content: String,
@@ -159,9 +161,6 @@ pub async fn send(
     ))
 }
 
-/// How often a send starts over after another send to the same chat took its place.
-const SEND_ATTEMPTS: usize = 5;
-
 /// One try at a send; `None` when another send to the chat stored its exchange first (the
 /// next `seq` was taken) or the same `client_message_id` arrived twice at once.
 async fn try_send(
@@ -218,17 +217,14 @@ async fn try_send(
     };
     let answer = answer_row(auth, chat_id, &plan, seq);
     tx.turn_to_write(state).await?;
-    match messages::insert_pair(&tx, &user, &answer).await {
-        Ok(()) => {}
-        Err(e) => {
-            return match e.sql_err() {
-                // The unique `seq` (or client id) of the chat: another send came first.
-                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(None),
-                // The chat was purged since it was read.
-                Some(SqlErr::ForeignKeyConstraintViolation(_)) => Err(DomainError::NotFound),
-                _ => Err(e.into()),
-            };
-        }
+    if let Err(e) = messages::insert_pair(&tx, &user, &answer).await {
+        return match e.sql_err() {
+            // The unique `seq` (or client id) of the chat: another send came first.
+            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(None),
+            // The chat was purged since it was read.
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Err(DomainError::NotFound),
+            _ => Err(e.into()),
+        };
     }
     tx.commit().await?;
     let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(text));
