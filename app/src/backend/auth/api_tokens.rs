@@ -5,12 +5,7 @@ use super::{
     caller::{Caller, CallerUser, Credential},
     secret_token,
 };
-use crate::backend::{
-    entities::api_token,
-    error::DomainError,
-    repo::{built_once::BuiltOnce, users},
-    state::AppState,
-};
+use crate::backend::{entities::api_token, error::DomainError, repo::credentials, state::AppState};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -18,23 +13,32 @@ use uuid::Uuid;
 pub const PREFIX: &str = "pat_";
 
 /// The SQL that finds an API token with its user.
-static LOOKUP_SQL: BuiltOnce = BuiltOnce::new();
+static LOOKUP_SQL: credentials::LookupSql = credentials::LookupSql::new();
 
 /// # Errors
 /// `Unauthenticated` for unknown, expired or disabled; database errors.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, DomainError> {
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+    in_tenant: Option<&str>,
+) -> Result<Caller, DomainError> {
     if !token.starts_with(PREFIX) {
         return Err(DomainError::Unauthenticated);
     }
-    let (row, user) = users::credential_with_user::<api_token::Entity>(
+    let credentials::Found {
+        credential: row,
+        user,
+        tenant,
+    } = credentials::find::<api_token::Entity>(
         state.db(),
         &LOOKUP_SQL,
         api_token::Column::TokenHash,
         secret_token::hash(token),
         api_token::Column::UserId,
+        in_tenant,
     )
     .await?
-    .filter(|(_, user)| !user.disabled)
+    .filter(|found| !found.user.disabled)
     .ok_or(DomainError::Unauthenticated)?;
     let now = Utc::now();
     if row.expires_at.is_some_and(|e| e <= now) {
@@ -60,6 +64,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, Domai
             token_id: row.id,
             restricted_to: row.restricted_to_tenant_id,
         },
+        tenant,
     ))
 }
 

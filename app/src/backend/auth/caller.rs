@@ -2,7 +2,7 @@
 //! token (`Authorization: Bearer …`). Everything authorization checks starts here.
 
 use super::{api_tokens, sessions};
-use crate::backend::{error::DomainError, state::AppState};
+use crate::backend::{error::DomainError, repo::credentials::TenantLookup, state::AppState};
 use http::{header, HeaderMap};
 use uuid::Uuid;
 
@@ -31,11 +31,21 @@ pub enum Credential {
 pub struct Caller {
     user: CallerUser,
     credential: Credential,
+    /// The tenant of the request's URL, when it was read with the credential.
+    tenant: Option<TenantLookup>,
 }
 
 impl Caller {
-    pub(in crate::backend) fn new(user: CallerUser, credential: Credential) -> Self {
-        Self { user, credential }
+    pub(in crate::backend) fn new(
+        user: CallerUser,
+        credential: Credential,
+        tenant: Option<TenantLookup>,
+    ) -> Self {
+        Self {
+            user,
+            credential,
+            tenant,
+        }
     }
 
     pub fn user(&self) -> &CallerUser {
@@ -54,22 +64,41 @@ impl Caller {
         }
     }
 
+    /// The tenant `slug` as read with the credential, if it was.
+    pub(in crate::backend) fn tenant_read_along(&self, slug: &str) -> Option<&TenantLookup> {
+        self.tenant.as_ref().filter(|t| t.slug == slug)
+    }
+
     /// Resolves the request's credentials. A bearer token, when present, is authoritative:
     /// a bad one is an error even if a cookie is also sent.
     ///
     /// # Errors
     /// `Unauthenticated` when no valid credential is present; database errors.
     pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, DomainError> {
+        Self::from_headers_in(state, headers, None).await
+    }
+
+    /// Like `from_headers`, for a request to the tenant `slug`: where the database allows
+    /// it, the caller's membership there is read in the same statement (see
+    /// `repo::credentials`), and `TenantCtx::resolve` needs no query of its own.
+    ///
+    /// # Errors
+    /// As `from_headers`.
+    pub async fn from_headers_in(
+        state: &AppState,
+        headers: &HeaderMap,
+        slug: Option<&str>,
+    ) -> Result<Self, DomainError> {
         if let Some(auth) = headers.get(header::AUTHORIZATION) {
             let token = auth
                 .to_str()
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or(DomainError::Unauthenticated)?;
-            return api_tokens::authenticate(state, token.trim()).await;
+            return api_tokens::authenticate(state, token.trim(), slug).await;
         }
         let token = sessions::token_from_cookies(headers, state.session_cookie_name())
             .ok_or(DomainError::Unauthenticated)?;
-        sessions::authenticate(state, &token).await
+        sessions::authenticate(state, &token, slug).await
     }
 }

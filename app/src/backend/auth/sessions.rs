@@ -5,12 +5,7 @@ use super::{
     caller::{Caller, CallerUser, Credential},
     secret_token,
 };
-use crate::backend::{
-    entities::session,
-    error::DomainError,
-    repo::{built_once::BuiltOnce, users},
-    state::AppState,
-};
+use crate::backend::{entities::session, error::DomainError, repo::credentials, state::AppState};
 use chrono::Utc;
 use http::{header, HeaderMap};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -116,19 +111,28 @@ pub async fn sso_origin(
 }
 
 /// The SQL that finds a session with its user.
-static LOOKUP_SQL: BuiltOnce = BuiltOnce::new();
+static LOOKUP_SQL: credentials::LookupSql = credentials::LookupSql::new();
 
 /// The caller behind a session token, if the session is alive and the user enabled.
 ///
 /// # Errors
 /// `Unauthenticated` for unknown, expired or disabled; database errors.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, DomainError> {
-    let (row, user) = users::credential_with_user::<session::Entity>(
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+    in_tenant: Option<&str>,
+) -> Result<Caller, DomainError> {
+    let credentials::Found {
+        credential: row,
+        user,
+        tenant,
+    } = credentials::find::<session::Entity>(
         state.db(),
         &LOOKUP_SQL,
         session::Column::TokenHash,
         secret_token::hash(token),
         session::Column::UserId,
+        in_tenant,
     )
     .await?
     .ok_or(DomainError::Unauthenticated)?;
@@ -158,6 +162,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Caller, Domai
             last_tenant_id: user.last_tenant_id,
         },
         Credential::Session { session_id: row.id },
+        tenant,
     ))
 }
 

@@ -47,9 +47,15 @@ impl TenantCtx {
         caller: &Caller,
         slug: &str,
     ) -> Result<Self, DomainError> {
-        let scope = UserTx::read(state, caller.user().id).await?;
-        let found = memberships::in_tenant_named(&scope, slug).await?;
-        scope.commit().await?;
+        let found = match caller.tenant_read_along(slug) {
+            Some(read) => read.membership.clone(),
+            None => {
+                let scope = UserTx::read(state, caller.user().id).await?;
+                let found = memberships::in_tenant_named(&scope, slug).await?;
+                scope.commit().await?;
+                found
+            }
+        };
         let (tenant, role) = found.ok_or(DomainError::NotFound)?;
         if caller.restricted_to().is_some_and(|only| only != tenant.id) {
             return Err(DomainError::NotFound);

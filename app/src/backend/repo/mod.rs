@@ -6,6 +6,7 @@ pub mod audit;
 pub mod built_once;
 pub mod chat_settings;
 pub mod chats;
+pub mod credentials;
 pub mod invitations;
 pub mod memberships;
 pub mod messages;

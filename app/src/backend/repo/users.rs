@@ -1,10 +1,9 @@
 //! Users: global identities (not tenant-owned).
 
-use super::built_once::BuiltOnce;
 use crate::backend::entities::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, RelationDef, SelectTwoModel, SelectorTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -14,41 +13,6 @@ pub use user::Model as User;
 /// Database errors.
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
     user::Entity::find_by_id(id).one(db).await
-}
-
-/// A credential (a session or an API token) by the hash of its secret, with its user, in
-/// one statement: every authenticated request starts here, so its SQL is built once per
-/// credential kind (`sql`, one per caller).
-///
-/// # Errors
-/// Database errors.
-pub async fn credential_with_user<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    sql: &BuiltOnce,
-    hash_column: E::Column,
-    hash: String,
-    user_column: E::Column,
-) -> Result<Option<(E::Model, User)>, DbErr> {
-    let backend = db.get_database_backend();
-    let build = || {
-        let owner: RelationDef = E::belongs_to(user::Entity)
-            .from(user_column)
-            .to(user::Column::Id)
-            .into();
-        E::find()
-            .filter(hash_column.eq(hash.as_str()))
-            .join(JoinType::InnerJoin, owner)
-            .select_also(user::Entity)
-            .limit(1)
-            .build(backend)
-    };
-    let statement = sql.statement(backend, build, vec![hash.as_str().into(), 1_u64.into()]);
-    let found = db
-        .query_one(statement)
-        .await?
-        .map(SelectTwoModel::<E::Model, User>::from_raw_query_result)
-        .transpose()?;
-    Ok(found.and_then(|(credential, user)| Some((credential, user?))))
 }
 
 /// `email` must already be normalised.

@@ -6,7 +6,7 @@ use app::{
     error::{AppError, ErrorCode},
 };
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request},
+    extract::{FromRequest, FromRequestParts, RawPathParams, Request},
     http::request::Parts,
 };
 use serde::de::DeserializeOwned;
@@ -24,7 +24,15 @@ impl FromRequestParts<AppState> for Auth {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(Self(caller.clone()));
         }
-        Ok(Self(Caller::from_headers(state, &parts.headers).await?))
+        // A request to a tenant's URL: its membership can be read with the credential.
+        let params = RawPathParams::from_request_parts(parts, state).await.ok();
+        let slug = params
+            .as_ref()
+            .and_then(|p| p.iter().find(|(name, _)| *name == "slug"))
+            .map(|(_, value)| value);
+        Ok(Self(
+            Caller::from_headers_in(state, &parts.headers, slug).await?,
+        ))
     }
 }
 
