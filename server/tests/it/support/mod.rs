@@ -256,19 +256,34 @@ impl TestResponse {
     }
 }
 
-/// Runs an async test body once on SQLite and once on PostgreSQL.
+/// How long one database's run of a test may take: a test that waits forever (an answer
+/// that never ends, say) fails under its own name instead of stalling the suite.
+pub const TEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Runs an async test body once on SQLite and once on PostgreSQL, each within
+/// [`TEST_DEADLINE`].
 macro_rules! on_both_databases {
     ($($name:ident => $body:ident;)+) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    super::$body($crate::support::TestApp::sqlite().await).await;
+                    let run = async {
+                        super::$body($crate::support::TestApp::sqlite().await).await;
+                    };
+                    tokio::time::timeout($crate::support::TEST_DEADLINE, run)
+                        .await
+                        .expect("the test ends within its deadline");
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    super::$body($crate::support::TestApp::postgres().await).await;
+                    let run = async {
+                        super::$body($crate::support::TestApp::postgres().await).await;
+                    };
+                    tokio::time::timeout($crate::support::TEST_DEADLINE, run)
+                        .await
+                        .expect("the test ends within its deadline");
                 }
             }
         )+
