@@ -13,6 +13,7 @@ mod m20261125_000007_platform_sso;
 mod m20261205_000008_ai_config_version;
 mod m20261207_000009_usage_by_trigger;
 mod m20261207_000010_chat_touched_by_trigger;
+mod per_backend;
 
 pub use m20261122_000003_row_level_security::APP_ROLE;
 

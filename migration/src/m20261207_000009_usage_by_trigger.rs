@@ -7,7 +7,8 @@
 //! the instance that streamed an answer whose chat was deleted meanwhile (no row left to
 //! update) counts it itself.
 
-use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
+use super::per_backend;
+use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -61,29 +62,21 @@ CREATE TRIGGER chat_messages_usage
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match manager.get_database_backend() {
-            DbBackend::Postgres => POSTGRES_UP,
-            _ => SQLITE_UP,
-        };
-        manager
-            .get_connection()
-            .execute_unprepared(&sql.replace("{INSERT}", INSERT_USAGE))
-            .await
-            .map(|_| ())
+        per_backend::execute(
+            manager,
+            &SQLITE_UP.replace("{INSERT}", INSERT_USAGE),
+            &POSTGRES_UP.replace("{INSERT}", INSERT_USAGE),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                "DROP TRIGGER chat_messages_usage ON chat_messages;
-                 DROP FUNCTION chat_messages_usage()"
-            }
-            _ => "DROP TRIGGER chat_messages_usage",
-        };
-        manager
-            .get_connection()
-            .execute_unprepared(sql)
-            .await
-            .map(|_| ())
+        per_backend::execute(
+            manager,
+            "DROP TRIGGER chat_messages_usage",
+            "DROP TRIGGER chat_messages_usage ON chat_messages;
+             DROP FUNCTION chat_messages_usage()",
+        )
+        .await
     }
 }

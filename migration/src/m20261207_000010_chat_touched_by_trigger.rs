@@ -3,7 +3,8 @@
 //! stores its exchange with one statement, atomic without a transaction around it, and on
 //! SQLite holds the writers' turn for that one statement only.
 
-use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
+use super::per_backend;
+use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -32,29 +33,21 @@ CREATE TRIGGER chat_messages_touch_chat
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match manager.get_database_backend() {
-            DbBackend::Postgres => POSTGRES_UP,
-            _ => SQLITE_UP,
-        };
-        manager
-            .get_connection()
-            .execute_unprepared(&sql.replace("{TOUCH_CHAT}", TOUCH_CHAT))
-            .await
-            .map(|_| ())
+        per_backend::execute(
+            manager,
+            &SQLITE_UP.replace("{TOUCH_CHAT}", TOUCH_CHAT),
+            &POSTGRES_UP.replace("{TOUCH_CHAT}", TOUCH_CHAT),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                "DROP TRIGGER chat_messages_touch_chat ON chat_messages;
-                 DROP FUNCTION chat_messages_touch_chat()"
-            }
-            _ => "DROP TRIGGER chat_messages_touch_chat",
-        };
-        manager
-            .get_connection()
-            .execute_unprepared(sql)
-            .await
-            .map(|_| ())
+        per_backend::execute(
+            manager,
+            "DROP TRIGGER chat_messages_touch_chat",
+            "DROP TRIGGER chat_messages_touch_chat ON chat_messages;
+             DROP FUNCTION chat_messages_touch_chat()",
+        )
+        .await
     }
 }

@@ -128,14 +128,8 @@ impl TenantTx {
         state: &AppState,
         tenant_id: Uuid,
     ) -> Result<Self, DbErr> {
-        if state.db().get_database_backend() != DbBackend::Sqlite {
-            return Self::begin(state, tenant_id).await;
-        }
-        Ok(Self {
-            conn: ScopeConn::Pool(state.db().clone()),
-            tenant_id,
-            turn: None,
-        })
+        // A read scope until `turn_to_write`.
+        Self::read(state, tenant_id).await
     }
 
     /// Waits for the writers' turn, if this scope does not hold it yet (see
