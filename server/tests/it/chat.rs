@@ -8,7 +8,7 @@ use crate::support::{
     api::{api_request, As},
     logs::CapturedLogs,
     on_both_databases,
-    sse::SseEvent,
+    sse::{SseEvent, SseStream},
     strict_policy, test_policy, TestApp, TestResponse,
 };
 use http::{Method, StatusCode};
@@ -165,6 +165,31 @@ async fn say(app: &TestApp, ws: &Workspace, who: &As, chat: &str, body: Value) -
     let r = send(app, ws, who, chat, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     r.json()
+}
+
+/// Sends `content` and asks for a stream: checks that it opens with the stored question and
+/// returns it, read past that first `message` event.
+async fn send_streamed(
+    app: &TestApp,
+    ws: &Workspace,
+    who: &As,
+    chat: &str,
+    content: &str,
+) -> (SseStream, Value) {
+    let mut stream = app
+        .api_stream(
+            Method::POST,
+            &format!("{}/messages", ws.chat(chat)),
+            who,
+            Some(json!({ "content": content, "stream": true })),
+        )
+        .await;
+    assert_eq!(stream.status, StatusCode::OK);
+    let first = stream.next().await.unwrap();
+    assert_eq!(first.event, "message", "the question comes first");
+    let question = first.json();
+    assert_eq!(question["content"], content);
+    (stream, question)
 }
 
 async fn messages(app: &TestApp, ws: &Workspace, who: &As, chat: &str) -> Vec<Value> {
@@ -401,15 +426,7 @@ async fn a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one(app: 
     let ws = workspace(&app, "acme", &up).await;
     let chat = new_chat(&app, &ws, &ws.member).await;
     let content = "Stream me please /slow:20 /words:8";
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": content, "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.status, StatusCode::OK);
+    let (mut stream, question) = send_streamed(&app, &ws, &ws.member, &chat, content).await;
     assert!(
         stream.headers["content-type"]
             .to_str()
@@ -418,11 +435,7 @@ async fn a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one(app: 
         "{:?}",
         stream.headers
     );
-    let first = stream.next().await.unwrap();
-    assert_eq!(first.event, "message");
-    let question = first.json();
     assert_eq!(question["role"], "user");
-    assert_eq!(question["content"], content);
     assert_eq!(question["status"], "complete");
 
     let events = stream.rest().await;
@@ -610,16 +623,7 @@ async fn broken_streams_end_as_stored_errors_keeping_the_text_so_far(app: TestAp
     // Cut after three tokens, followed as a stream: the deltas, then an `error` event.
     let cut = "Cut me off here /cut:3";
     let chat = new_chat(&app, &ws, &ws.member).await;
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": cut, "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.status, StatusCode::OK);
-    assert_eq!(stream.next().await.unwrap().event, "message");
+    let (mut stream, _) = send_streamed(&app, &ws, &ws.member, &chat, cut).await;
     let events = stream.rest().await;
     let (last, deltas) = events.split_last().unwrap();
     assert_eq!(last.event, "error", "{events:?}");
@@ -739,15 +743,7 @@ async fn stop_keeps_the_text_so_far_and_cancels_the_upstream_request(app: TestAp
     let chat = new_chat(&app, &ws, &ws.member).await;
     let content = "Tell me a long story /slow:100 /words:60";
     let full = expected_answer(content);
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": content, "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.next().await.unwrap().event, "message");
+    let (mut stream, _) = send_streamed(&app, &ws, &ws.member, &chat, content).await;
     let first = stream.next().await.unwrap();
     assert_eq!(first.event, "delta");
     let id = streaming_answer(&app, &ws, &ws.member, &chat).await;
@@ -788,15 +784,7 @@ async fn closing_the_stream_stops_the_answer_and_events_replay_it(app: TestApp) 
     let chat = new_chat(&app, &ws, &ws.member).await;
     let content = "Keep talking /slow:100 /words:60";
     let full = expected_answer(content);
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": content, "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.next().await.unwrap().event, "message");
+    let (mut stream, _) = send_streamed(&app, &ws, &ws.member, &chat, content).await;
     assert_eq!(stream.next().await.unwrap().event, "delta");
     let id = streaming_answer(&app, &ws, &ws.member, &chat).await;
     drop(stream); // the client goes away
@@ -1579,15 +1567,8 @@ async fn regenerate_and_edit_replace_the_last_exchange(app: TestApp) {
     );
 
     // While an answer streams, neither may start.
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": "Slowly /slow:50 /words:40", "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.next().await.unwrap().event, "message");
+    let (stream, _) =
+        send_streamed(&app, &ws, &ws.member, &chat, "Slowly /slow:50 /words:40").await;
     let id = streaming_answer(&app, &ws, &ws.member, &chat).await;
     for body in [json!({}), json!({ "content": "changed my mind" })] {
         let busy = app
@@ -2172,15 +2153,8 @@ async fn every_answer_is_counted_once_in_the_days_usage(app: TestApp) {
         json!({ "content": "Broken /fail:500" }),
     )
     .await;
-    let mut stream = app
-        .api_stream(
-            Method::POST,
-            &format!("{}/messages", ws.chat(&chat)),
-            &ws.member,
-            Some(json!({ "content": "Go on /slow:100 /words:60", "stream": true })),
-        )
-        .await;
-    assert_eq!(stream.next().await.unwrap().event, "message");
+    let (mut stream, _) =
+        send_streamed(&app, &ws, &ws.member, &chat, "Go on /slow:100 /words:60").await;
     assert_eq!(stream.next().await.unwrap().event, "delta");
     let id = streaming_answer(&app, &ws, &ws.member, &chat).await;
     let stop_path = format!("{}/messages/{id}/stop", ws.chat(&chat));
