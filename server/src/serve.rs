@@ -49,6 +49,9 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
     let conn = db::connect(&config.database_url, config.db_max_connections)
         .await
         .context("cannot open the database (check PARLEY_DATABASE_URL)")?;
+    let writer = db::connect_writer(&config.database_url, &conn)
+        .await
+        .context("cannot open the database (check PARLEY_DATABASE_URL)")?;
     let options = crate::leptos_options(
         &config.site_root,
         config.bind,
@@ -56,6 +59,7 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
     );
     Ok(AppState::new(
         conn,
+        writer,
         kind,
         options,
         config.auth_settings(),

@@ -34,6 +34,25 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     open(url, max_connections, true).await
 }
 
+/// The connection the application writes through, beside `pool` (from [`connect`]). On a
+/// SQLite file, a pool of its own with one connection: SQLite admits one writer at a time
+/// anyway (the write gate queues them), and a connection keeps its page cache only while
+/// no other connection writes, so the writes find the pages they touch in memory instead of
+/// reading each again from the file. Otherwise `pool` itself.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect_writer(
+    url: &str,
+    pool: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    match DbKind::from_url(url) {
+        Some(DbKind::Sqlite) if !in_memory => open(url, 1, true).await,
+        _ => Ok(pool.clone()),
+    }
+}
+
 /// Opens a one-connection pool as the URL's own user (the schema owner): for migrations.
 ///
 /// # Errors

@@ -77,6 +77,7 @@ pub struct AppState {
 
 struct Inner {
     db: DatabaseConnection,
+    writer: DatabaseConnection,
     db_kind: DbKind,
     write_gate: WriteGate,
     leptos_options: LeptosOptions,
@@ -92,6 +93,7 @@ struct Inner {
 impl AppState {
     pub fn new(
         db: DatabaseConnection,
+        writer: DatabaseConnection,
         db_kind: DbKind,
         leptos_options: LeptosOptions,
         auth: AuthSettings,
@@ -100,6 +102,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 db,
+                writer,
                 db_kind,
                 write_gate: WriteGate::for_kind(db_kind),
                 leptos_options,
@@ -130,6 +133,11 @@ impl AppState {
 
     pub(in crate::backend) fn db(&self) -> &DatabaseConnection {
         &self.inner.db
+    }
+
+    /// Where writes go (`db::connect_writer`): on SQLite one connection, used in turn.
+    pub(in crate::backend) fn writer(&self) -> &DatabaseConnection {
+        &self.inner.writer
     }
 
     pub(in crate::backend) fn write_gate(&self) -> &WriteGate {

@@ -42,7 +42,7 @@ async fn take_write_lock(tx: &DatabaseTransaction) -> Result<(), DbErr> {
 /// Begins a transaction once it is this writer's turn in `lane`.
 async fn open(state: &AppState, lane: Lane) -> Result<(DatabaseTransaction, WritePermit), DbErr> {
     let turn = state.write_gate().enter(lane).await?;
-    Ok((state.db().begin().await?, turn))
+    Ok((state.writer().begin().await?, turn))
 }
 
 /// A transaction in one tenant; on SQLite, from `read`, `write_one_background` or
@@ -99,7 +99,7 @@ impl TenantTx {
         }
         let turn = state.write_gate().enter(Lane::Background).await?;
         Ok(Self {
-            conn: ScopeConn::Pool(state.db().clone()),
+            conn: ScopeConn::Pool(state.writer().clone()),
             tenant_id,
             turn: Some(turn),
         })
@@ -143,6 +143,9 @@ impl TenantTx {
     ) -> Result<(), DbErr> {
         if self.turn.is_none() {
             self.turn = Some(state.write_gate().enter(Lane::Interactive).await?);
+            if let ScopeConn::Pool(_) = self.conn {
+                self.conn = ScopeConn::Pool(state.writer().clone());
+            }
         }
         Ok(())
     }

@@ -229,7 +229,8 @@ pub async fn state_with_auth(
         outbound: app::backend::llm::Outbound::new(policy).unwrap(),
         platform,
     };
-    AppState::new(conn, kind, options, auth, ai)
+    let writer = db::connect_writer(database_url, &conn).await.unwrap();
+    AppState::new(conn, writer, kind, options, auth, ai)
 }
 
 pub struct TestResponse {
