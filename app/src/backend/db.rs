@@ -46,11 +46,15 @@ pub async fn connect_writer(
     url: &str,
     pool: &DatabaseConnection,
 ) -> Result<DatabaseConnection, DbErr> {
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     match DbKind::from_url(url) {
-        Some(DbKind::Sqlite) if !in_memory => open(url, 1, true).await,
+        Some(DbKind::Sqlite) if !in_memory(url) => open(url, 1, true).await,
         _ => Ok(pool.clone()),
     }
+}
+
+/// An in-memory SQLite database exists once per connection: it must keep exactly one.
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// Opens a one-connection pool as the URL's own user (the schema owner): for migrations.
@@ -71,9 +75,7 @@ async fn open(url: &str, max_connections: u32, as_app: bool) -> Result<DatabaseC
         .idle_timeout(Duration::from_secs(300));
     match kind {
         DbKind::Sqlite => {
-            // An in-memory database exists once per connection: keep exactly one.
-            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-            opts.max_connections(if in_memory { 1 } else { max_connections })
+            opts.max_connections(if in_memory(url) { 1 } else { max_connections })
                 .min_connections(1)
                 .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(|o| {

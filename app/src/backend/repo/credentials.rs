@@ -30,6 +30,12 @@ impl LookupSql {
     }
 }
 
+impl Default for LookupSql {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The tenant a request's URL names, as read with its credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantLookup {
@@ -61,23 +67,21 @@ pub async fn find<E: EntityTrait>(
     in_tenant: Option<&str>,
 ) -> Result<Option<Found<E::Model>>, DbErr> {
     let backend = db.get_database_backend();
-    let owner = || -> RelationDef {
-        E::belongs_to(user::Entity)
+    // The credential with its user: both lookups start with it.
+    let with_user = || {
+        let owner: RelationDef = E::belongs_to(user::Entity)
             .from(user_column)
             .to(user::Column::Id)
-            .into()
+            .into();
+        E::find()
+            .filter(hash_column.eq(hash.as_str()))
+            .join(JoinType::InnerJoin, owner)
+            .select_also(user::Entity)
     };
     let slug = match in_tenant {
         Some(slug) if backend == DbBackend::Sqlite => slug,
         _ => {
-            let build = || {
-                E::find()
-                    .filter(hash_column.eq(hash.as_str()))
-                    .join(JoinType::InnerJoin, owner())
-                    .select_also(user::Entity)
-                    .limit(1)
-                    .build(backend)
-            };
+            let build = || with_user().limit(1).build(backend);
             let values = vec![hash.as_str().into(), 1_u64.into()];
             let found = db
                 .query_one(sql.alone.statement(backend, build, values))
@@ -94,10 +98,7 @@ pub async fn find<E: EntityTrait>(
         }
     };
     let build = || {
-        let mut select = E::find()
-            .filter(hash_column.eq(hash.as_str()))
-            .join(JoinType::InnerJoin, owner())
-            .select_also(user::Entity);
+        let mut select = with_user();
         QueryTrait::query(&mut select)
             .join(
                 JoinType::LeftJoin,
@@ -158,9 +159,3 @@ pub async fn find<E: EntityTrait>(
 
 /// The column that carries the membership's role.
 const ROLE: &str = "membership_role";
-
-impl Default for LookupSql {
-    fn default() -> Self {
-        Self::new()
-    }
-}
