@@ -52,6 +52,9 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
     let writer = db::connect_writer(&config.database_url, &conn)
         .await
         .context("cannot open the database (check PARLEY_DATABASE_URL)")?;
+    let held = db::connect_held(&config.database_url, config.db_max_connections)
+        .await
+        .context("cannot open the database (check PARLEY_DATABASE_URL)")?;
     let options = crate::leptos_options(
         &config.site_root,
         config.bind,
@@ -60,6 +63,7 @@ pub async fn open_state(config: &Config) -> anyhow::Result<AppState> {
     Ok(AppState::new(
         conn,
         writer,
+        held,
         kind,
         options,
         config.auth_settings(),

@@ -2,6 +2,7 @@
 //! foreign keys on, set per connection; PostgreSQL pools test connections before use so
 //! the pool recovers by itself after a server restart.
 
+use super::repo::held_sqlite::HeldSqlite;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,34 @@ pub async fn connect_writer(
         Some(DbKind::Sqlite) if !in_memory(url) => open(url, 1, true).await,
         _ => Ok(pool.clone()),
     }
+}
+
+/// Connections of a SQLite file for single statements, checked out of sqlx's pools for
+/// good (`repo::held_sqlite`): `readers` for reads, and one for writes beside the writer's
+/// pool (which keeps transactions). `None` for PostgreSQL, whose pools test a connection
+/// before use anyway, and for in-memory SQLite, whose one connection must stay in its pool.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect_held(url: &str, readers: u32) -> Result<Option<HeldStatements>, DbErr> {
+    match DbKind::from_url(url) {
+        Some(DbKind::Sqlite) if !in_memory(url) => {
+            let reads = open(url, readers, true).await?;
+            let write = open(url, 1, true).await?;
+            Ok(Some(HeldStatements {
+                reads: HeldSqlite::take_from(reads.get_sqlite_connection_pool(), readers).await?,
+                write: HeldSqlite::take_from(write.get_sqlite_connection_pool(), 1).await?,
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// See [`connect_held`].
+#[derive(Clone)]
+pub struct HeldStatements {
+    pub reads: HeldSqlite,
+    pub write: HeldSqlite,
 }
 
 /// An in-memory SQLite database exists once per connection: it must keep exactly one.

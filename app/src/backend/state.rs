@@ -4,10 +4,10 @@
 use super::{
     auth::{oidc::ProviderCache, password::PasswordHasher},
     crypto::key_ring::KeyRing,
-    db::DbKind,
+    db::{DbKind, HeldStatements},
     generation::Generations,
     llm::Outbound,
-    repo::write_gate::WriteGate,
+    repo::{scope::ScopeConn, write_gate::WriteGate},
     services::ai_config::AiConfigCache,
 };
 use crate::error::AppError;
@@ -78,6 +78,7 @@ pub struct AppState {
 struct Inner {
     db: DatabaseConnection,
     writer: DatabaseConnection,
+    held: Option<HeldStatements>,
     db_kind: DbKind,
     write_gate: WriteGate,
     leptos_options: LeptosOptions,
@@ -94,6 +95,7 @@ impl AppState {
     pub fn new(
         db: DatabaseConnection,
         writer: DatabaseConnection,
+        held: Option<HeldStatements>,
         db_kind: DbKind,
         leptos_options: LeptosOptions,
         auth: AuthSettings,
@@ -103,6 +105,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 writer,
+                held,
                 db_kind,
                 write_gate: WriteGate::for_kind(db_kind),
                 leptos_options,
@@ -138,6 +141,23 @@ impl AppState {
     /// Where writes go (`db::connect_writer`): on SQLite one connection, used in turn.
     pub(in crate::backend) fn writer(&self) -> &DatabaseConnection {
         &self.inner.writer
+    }
+
+    /// Where a single statement that only reads runs, outside any transaction.
+    pub(in crate::backend) fn statement_reader(&self) -> ScopeConn {
+        match &self.inner.held {
+            Some(held) => ScopeConn::Held(held.reads.clone()),
+            None => ScopeConn::Pool(self.inner.db.clone()),
+        }
+    }
+
+    /// Where a single statement that writes runs, outside any transaction, once it holds
+    /// the writers' turn.
+    pub(in crate::backend) fn statement_writer(&self) -> ScopeConn {
+        match &self.inner.held {
+            Some(held) => ScopeConn::Held(held.write.clone()),
+            None => ScopeConn::Pool(self.inner.writer.clone()),
+        }
     }
 
     pub(in crate::backend) fn write_gate(&self) -> &WriteGate {

@@ -30,7 +30,7 @@ pub async fn authenticate(
         user,
         tenant,
     } = credentials::find::<api_token::Entity>(
-        state.db(),
+        &state.statement_reader(),
         &LOOKUP_SQL,
         api_token::Column::TokenHash,
         secret_token::hash(token),

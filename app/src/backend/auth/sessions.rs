@@ -127,7 +127,7 @@ pub async fn authenticate(
         user,
         tenant,
     } = credentials::find::<session::Entity>(
-        state.db(),
+        &state.statement_reader(),
         &LOOKUP_SQL,
         session::Column::TokenHash,
         secret_token::hash(token),

@@ -7,6 +7,7 @@ pub mod built_once;
 pub mod chat_settings;
 pub mod chats;
 pub mod credentials;
+pub mod held_sqlite;
 pub mod invitations;
 pub mod memberships;
 pub mod messages;

@@ -8,7 +8,10 @@
 //! first makes concurrent writers wait their turn instead, queued by the
 //! [`WriteGate`](super::write_gate::WriteGate).
 
-use super::write_gate::{Lane, WritePermit};
+use super::{
+    held_sqlite::HeldSqlite,
+    write_gate::{Lane, WritePermit},
+};
 use crate::backend::state::AppState;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
@@ -99,7 +102,7 @@ impl TenantTx {
         }
         let turn = state.write_gate().enter(Lane::Background).await?;
         Ok(Self {
-            conn: ScopeConn::Pool(state.writer().clone()),
+            conn: state.statement_writer(),
             tenant_id,
             turn: Some(turn),
         })
@@ -113,7 +116,7 @@ impl TenantTx {
             return Self::begin(state, tenant_id).await;
         }
         Ok(Self {
-            conn: ScopeConn::Pool(state.db().clone()),
+            conn: state.statement_reader(),
             tenant_id,
             turn: None,
         })
@@ -143,8 +146,8 @@ impl TenantTx {
     ) -> Result<(), DbErr> {
         if self.turn.is_none() {
             self.turn = Some(state.write_gate().enter(Lane::Interactive).await?);
-            if let ScopeConn::Pool(_) = self.conn {
-                self.conn = ScopeConn::Pool(state.writer().clone());
+            if !matches!(self.conn, ScopeConn::Tx(_)) {
+                self.conn = state.statement_writer();
             }
         }
         Ok(())
@@ -166,18 +169,21 @@ impl TenantTx {
 }
 
 /// Where a scope's statements run: its transaction, or, for a single statement on SQLite
-/// (which has no row-level security to set), the pool itself: no `BEGIN`, write lock or
-/// `COMMIT` round trips to the database's worker thread.
+/// (which has no row-level security to set), a connection of its own for that statement:
+/// no `BEGIN`, write lock or `COMMIT` round trips to the database's worker thread.
 pub(in crate::backend) enum ScopeConn {
     Tx(DatabaseTransaction),
+    /// A pool (in-memory SQLite, whose one connection cannot be held apart).
     Pool(DatabaseConnection),
+    /// Connections of a SQLite file held out of sqlx's pool (see `held_sqlite`).
+    Held(HeldSqlite),
 }
 
 impl ScopeConn {
     async fn commit(self) -> Result<(), DbErr> {
         match self {
             Self::Tx(tx) => tx.commit().await,
-            Self::Pool(_) => Ok(()),
+            Self::Pool(_) | Self::Held(_) => Ok(()),
         }
     }
 }
@@ -188,6 +194,7 @@ impl ConnectionTrait for ScopeConn {
         match self {
             Self::Tx(tx) => tx.get_database_backend(),
             Self::Pool(db) => db.get_database_backend(),
+            Self::Held(db) => db.get_database_backend(),
         }
     }
 
@@ -195,6 +202,7 @@ impl ConnectionTrait for ScopeConn {
         match self {
             Self::Tx(tx) => tx.execute(stmt).await,
             Self::Pool(db) => db.execute(stmt).await,
+            Self::Held(db) => db.execute(stmt).await,
         }
     }
 
@@ -202,6 +210,7 @@ impl ConnectionTrait for ScopeConn {
         match self {
             Self::Tx(tx) => tx.execute_unprepared(sql).await,
             Self::Pool(db) => db.execute_unprepared(sql).await,
+            Self::Held(db) => db.execute_unprepared(sql).await,
         }
     }
 
@@ -209,6 +218,7 @@ impl ConnectionTrait for ScopeConn {
         match self {
             Self::Tx(tx) => tx.query_one(stmt).await,
             Self::Pool(db) => db.query_one(stmt).await,
+            Self::Held(db) => db.query_one(stmt).await,
         }
     }
 
@@ -216,6 +226,7 @@ impl ConnectionTrait for ScopeConn {
         match self {
             Self::Tx(tx) => tx.query_all(stmt).await,
             Self::Pool(db) => db.query_all(stmt).await,
+            Self::Held(db) => db.query_all(stmt).await,
         }
     }
 }
@@ -244,7 +255,7 @@ impl UserTx {
     pub(in crate::backend) async fn read(state: &AppState, user_id: Uuid) -> Result<Self, DbErr> {
         match state.db().get_database_backend() {
             DbBackend::Sqlite => Ok(Self {
-                conn: ScopeConn::Pool(state.db().clone()),
+                conn: state.statement_reader(),
                 user_id,
                 _turn: None,
             }),

@@ -230,7 +230,8 @@ pub async fn state_with_auth(
         platform,
     };
     let writer = db::connect_writer(database_url, &conn).await.unwrap();
-    AppState::new(conn, writer, kind, options, auth, ai)
+    let held = db::connect_held(database_url, 4).await.unwrap();
+    AppState::new(conn, writer, held, kind, options, auth, ai)
 }
 
 pub struct TestResponse {
