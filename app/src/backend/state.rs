@@ -222,11 +222,16 @@ impl AppState {
         self.inner.started_at
     }
 
-    /// Closes the pool (graceful shutdown): in-flight queries finish, new ones fail fast.
+    /// Closes the pool and the held SQLite connections (graceful shutdown): in-flight
+    /// queries finish, new ones fail fast.
     ///
     /// # Errors
     /// When the driver reports an error while closing.
     pub async fn close(&self) -> Result<(), sea_orm::DbErr> {
+        if let Some(held) = &self.inner.held {
+            held.reads.close().await;
+            held.write.close().await;
+        }
         self.inner.db.clone().close().await
     }
 }

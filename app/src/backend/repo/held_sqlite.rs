@@ -4,14 +4,14 @@
 //! sqlx pings a pooled connection every time it goes back to its pool. For SQLite the ping
 //! is a round trip to the connection's worker thread: two more thread wake-ups per
 //! statement, and the connection is not free again until the ping is answered. It buys
-//! nothing for SQLite: no server can close the connection, and its worker runs commands in
-//! the order they were sent, so a statement whose caller went away ends (its rows are
-//! dropped, the statement reset) before the next borrower's statement starts. Only single
-//! statements run here, never a transaction, so a connection goes back to the shelf in the
-//! state it was lent in.
+//! nothing for a statement that ran to its end: no server can close a SQLite connection.
+//! Only a statement whose caller went away halfway is followed by a ping here, so that the
+//! connection is lent again only once its worker is done with it. Only single statements
+//! run here, never a transaction, so a connection goes back to the shelf in the state it
+//! was lent in.
 
 use sea_orm::{
-    sqlx::{pool::PoolConnection, Executor, Sqlite, SqliteConnection, SqlitePool},
+    sqlx::{pool::PoolConnection, Connection, Executor, Sqlite, SqliteConnection, SqlitePool},
     ConnAcquireErr, ConnectionTrait, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
     Statement,
 };
@@ -20,7 +20,7 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
     time::Duration,
 };
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// As long as the pools' own acquire timeout.
 const WAIT: Duration = Duration::from_secs(5);
@@ -32,22 +32,40 @@ pub struct HeldSqlite(Arc<Shelf>);
 struct Shelf {
     idle: Mutex<Vec<PoolConnection<Sqlite>>>,
     /// One permit per connection on the shelf: who holds one finds a connection there.
-    free: Semaphore,
+    free: Arc<Semaphore>,
+    count: u32,
 }
 
 /// A lent connection; it goes back to the shelf when dropped.
-struct Lent<'a> {
+struct Lent {
     conn: Option<PoolConnection<Sqlite>>,
-    shelf: &'a Shelf,
-    _permit: SemaphorePermit<'a>,
+    /// Its statement ran to the end (with or without an error).
+    finished: bool,
+    shelf: Arc<Shelf>,
+    permit: Option<OwnedSemaphorePermit>,
 }
 
-impl Drop for Lent<'_> {
+impl Drop for Lent {
     fn drop(&mut self) {
-        // Back on the shelf before the permit (a later field) is released.
-        if let Some(conn) = self.conn.take() {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let runtime = tokio::runtime::Handle::try_current();
+        let (false, Ok(runtime)) = (self.finished, runtime) else {
+            // Back on the shelf before the permit is released (with `self`).
             lock(&self.shelf.idle).push(conn);
-        }
+            return;
+        };
+        // Given up halfway: the worker may still be running the statement. The connection
+        // goes back once a ping, queued behind it, is answered, and its place stays taken
+        // until then, so the next statement lent it (the next single write, on the writer)
+        // never overlaps it, as when sqlx's pool pings it.
+        let (shelf, permit) = (Arc::clone(&self.shelf), self.permit.take());
+        runtime.spawn(async move {
+            let _ = conn.ping().await;
+            lock(&shelf.idle).push(conn);
+            drop(permit);
+        });
     }
 }
 
@@ -62,8 +80,9 @@ impl HeldSqlite {
     /// # Errors
     /// When the pool cannot open them.
     pub async fn take_from(pool: &SqlitePool, n: u32) -> Result<Self, DbErr> {
+        let count = n.max(1);
         let mut idle = Vec::new();
-        for _ in 0..n.max(1) {
+        for _ in 0..count {
             idle.push(
                 pool.acquire()
                     .await
@@ -71,13 +90,14 @@ impl HeldSqlite {
             );
         }
         Ok(Self(Arc::new(Shelf {
-            free: Semaphore::new(idle.len()),
+            free: Arc::new(Semaphore::new(idle.len())),
             idle: Mutex::new(idle),
+            count,
         })))
     }
 
-    async fn lend(&self) -> Result<Lent<'_>, DbErr> {
-        let permit = tokio::time::timeout(WAIT, self.0.free.acquire())
+    async fn lend(&self) -> Result<Lent, DbErr> {
+        let permit = tokio::time::timeout(WAIT, Arc::clone(&self.0.free).acquire_owned())
             .await
             .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
             .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
@@ -86,13 +106,25 @@ impl HeldSqlite {
             .ok_or(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
         Ok(Lent {
             conn: Some(conn),
-            shelf: &self.0,
-            _permit: permit,
+            finished: false,
+            shelf: Arc::clone(&self.0),
+            permit: Some(permit),
         })
+    }
+
+    /// Waits (at most as long as a statement waits for a connection) for the statements
+    /// under way, then closes the connections; later statements fail.
+    pub async fn close(&self) {
+        let _all = tokio::time::timeout(WAIT, self.0.free.acquire_many(self.0.count)).await;
+        self.0.free.close();
+        let conns = std::mem::take(&mut *lock(&self.0.idle));
+        for conn in conns {
+            let _ = conn.close().await;
+        }
     }
 }
 
-impl Lent<'_> {
+impl Lent {
     /// The connection; always there until the lease is dropped.
     fn conn(&mut self) -> Result<&mut SqliteConnection, DbErr> {
         self.conn
@@ -121,37 +153,31 @@ impl ConnectionTrait for HeldSqlite {
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        let mut conn = self.lend().await?;
-        query(&stmt)
-            .execute(conn.conn()?)
-            .await
-            .map(Into::into)
-            .map_err(exec_err)
+        let mut lent = self.lend().await?;
+        let result = query(&stmt).execute(lent.conn()?).await;
+        lent.finished = true;
+        result.map(Into::into).map_err(exec_err)
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        let mut conn = self.lend().await?;
-        conn.conn()?
-            .execute(sql)
-            .await
-            .map(Into::into)
-            .map_err(exec_err)
+        let mut lent = self.lend().await?;
+        let result = lent.conn()?.execute(sql).await;
+        lent.finished = true;
+        result.map(Into::into).map_err(exec_err)
     }
 
     async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        let mut conn = self.lend().await?;
-        query(&stmt)
-            .fetch_optional(conn.conn()?)
-            .await
-            .map(|row| row.map(Into::into))
-            .map_err(query_err)
+        let mut lent = self.lend().await?;
+        let result = query(&stmt).fetch_optional(lent.conn()?).await;
+        lent.finished = true;
+        result.map(|row| row.map(Into::into)).map_err(query_err)
     }
 
     async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let mut conn = self.lend().await?;
-        query(&stmt)
-            .fetch_all(conn.conn()?)
-            .await
+        let mut lent = self.lend().await?;
+        let result = query(&stmt).fetch_all(lent.conn()?).await;
+        lent.finished = true;
+        result
             .map(|rows| rows.into_iter().map(Into::into).collect())
             .map_err(query_err)
     }
@@ -245,6 +271,17 @@ mod tests {
         assert!(!waiting.is_finished(), "no connection is free");
         drop(lent);
         assert_eq!(waiting.await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn statements_fail_once_closed() {
+        let (db, _dir) = held(2).await;
+        db.execute_unprepared("CREATE TABLE t (id INTEGER)")
+            .await
+            .unwrap();
+        db.close().await;
+        let err = db.execute_unprepared("SELECT 1").await.unwrap_err();
+        assert!(matches!(err, DbErr::ConnectionAcquire(_)), "{err:?}");
     }
 
     /// A caller that goes away mid-statement leaves the connection fit for the next one.
