@@ -109,14 +109,17 @@ check_log_for_key() {
   return $leaked
 }
 cd end2end
-BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@"
-status=$?
+BASE_URL="http://127.0.0.1:$port" npx --no-install playwright test "$@" 2>&1 | tee "$work/playwright.log"
+status=${PIPESTATUS[0]}
 check_log_for_key || status=1
 if grep -q "panicked" "$work/server.log"; then
   echo "--- the server panicked while the tests ran ---"
   grep -E -A6 "panicked" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 40
 fi
-if [ $status -ne 0 ]; then
+# A test that passed only on retry is reported too: its server side is gone with $work.
+if [ $status -ne 0 ] || grep -qE "^\s+[0-9]+ flaky" "$work/playwright.log"; then
+  echo "--- refused and failed requests ---"
+  grep -E "status=(401|403|5[0-9][0-9])" "$work/server.log" | tail -n 40
   echo "--- server panics and errors ---"
   grep -E -A4 "panicked|ERROR" "$work/server.log" | grep -vE "^\s+[0-9]+: |^\s+at " | head -n 60
   echo "--- server log (last 30 lines) ---"

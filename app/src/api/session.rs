@@ -7,7 +7,9 @@ use leptos::prelude::*;
 /// shell asks on every page.
 #[server(endpoint = "session/me")]
 pub async fn current_user() -> Result<Option<MeDto>, AppError> {
-    use crate::backend::{auth::caller::Caller, services::accounts, state::AppState};
+    use crate::backend::{
+        auth::caller::Caller, error::DomainError, services::accounts, state::AppState,
+    };
     let state = AppState::from_context()?;
     let headers = leptos_axum::extract::<http::HeaderMap>()
         .await
@@ -18,6 +20,8 @@ pub async fn current_user() -> Result<Option<MeDto>, AppError> {
                 .await
                 .map_err(super::guard::fail)?,
         )),
-        Err(_) => Ok(None),
+        Err(DomainError::Unauthenticated) => Ok(None),
+        // A database that cannot answer is not "signed out": say so, and keep the cookie.
+        Err(e) => Err(super::guard::fail(e)),
     }
 }
