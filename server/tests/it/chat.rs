@@ -850,6 +850,72 @@ async fn sends_at_once_to_one_chat_are_all_stored_in_turn(app: TestApp) {
     }
 }
 
+/// The model is shown the chat so far: answers that failed are left out, and a long chat
+/// is cut to its latest 40 messages, the new question last.
+async fn the_model_sees_the_latest_conversation_without_failed_answers(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let first = say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "First question" }),
+    )
+    .await;
+    assert_eq!(first["assistant_message"]["status"], "complete");
+    let failed = say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Refused /fail:401" }),
+    )
+    .await;
+    assert_eq!(failed["assistant_message"]["status"], "error", "{failed}");
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Third question" }),
+    )
+    .await;
+    let sent = completions(&up);
+    assert_eq!(
+        sent.last().unwrap().body.as_ref().unwrap()["messages"],
+        json!([
+            { "role": "user", "content": "First question" },
+            { "role": "assistant", "content": expected_answer("First question") },
+            { "role": "user", "content": "Refused /fail:401" },
+            { "role": "user", "content": "Third question" },
+        ])
+    );
+
+    let long = new_chat(&app, &ws, &ws.member).await;
+    for n in 1..=21 {
+        let content = format!("Question {n}");
+        say(&app, &ws, &ws.member, &long, json!({ "content": content })).await;
+    }
+    let sent = completions(&up);
+    let shown = sent.last().unwrap().body.as_ref().unwrap()["messages"]
+        .as_array()
+        .unwrap()
+        .clone();
+    // 41 messages with the new question: the first question is the one left out.
+    assert_eq!(shown.len(), 40);
+    assert_eq!(
+        shown[0],
+        json!({ "role": "assistant", "content": expected_answer("Question 1") })
+    );
+    assert_eq!(shown[1], json!({ "role": "user", "content": "Question 2" }));
+    assert_eq!(
+        shown[39],
+        json!({ "role": "user", "content": "Question 21" })
+    );
+}
+
 async fn sending_twice_with_one_client_message_id_answers_once(app: TestApp) {
     let up = upstream().await;
     let ws = workspace(&app, "acme", &up).await;
@@ -2216,6 +2282,7 @@ on_both_databases! {
     disconnect => closing_the_stream_stops_the_answer_and_events_replay_it;
     idempotent_send => sending_twice_with_one_client_message_id_answers_once;
     concurrent_sends => sends_at_once_to_one_chat_are_all_stored_in_turn;
+    context => the_model_sees_the_latest_conversation_without_failed_answers;
     cross_tenant => another_tenant_reaches_no_chat_provider_or_model;
     ssrf => internal_addresses_are_refused_and_never_contacted;
     regenerate_and_edit => regenerate_and_edit_replace_the_last_exchange;

@@ -15,6 +15,27 @@ use uuid::Uuid;
 
 pub use chat_message::Model as Message;
 
+/// The part of a message an answer's context is made of: what a send reads of each of the
+/// chat's latest messages (`chats::get_with_context`) instead of whole rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub seq: i64,
+    pub role: String,
+    pub content: String,
+    pub status: String,
+}
+
+impl From<Message> for Context {
+    fn from(m: Message) -> Self {
+        Self {
+            seq: m.seq,
+            role: m.role,
+            content: m.content,
+            status: m.status,
+        }
+    }
+}
+
 fn in_chat(tx: &TenantTx, chat_id: Uuid) -> sea_orm::Condition {
     sea_orm::Condition::all()
         .add(chat_message::Column::TenantId.eq(tx.tenant_id()))

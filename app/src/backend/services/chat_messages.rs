@@ -177,7 +177,7 @@ async fn try_send(
     let mut tx = auth.read_then_write_one(state).await?;
     // The latest messages give both the next `seq` and the model's context.
     let (chat, mut history) =
-        chat_repo::get_with_latest(&tx, chats::owner(auth), chat_id, CONTEXT_MESSAGES)
+        chat_repo::get_with_context(&tx, chats::owner(auth), chat_id, CONTEXT_MESSAGES)
             .await?
             .ok_or(DomainError::NotFound)?;
     if let Some(id) = client_id {
@@ -231,7 +231,7 @@ async fn try_send(
     if history.len() as u64 >= CONTEXT_MESSAGES {
         history.remove(0);
     }
-    history.push(user.clone());
+    history.push(user.clone().into());
     Ok(Some(launch(
         state,
         auth,
@@ -314,12 +314,12 @@ async fn plan(
 }
 
 /// The question to answer, and the conversation up to and including it (oldest first).
-type Question = (Message, Vec<Message>);
+type Question = (Message, Vec<messages::Context>);
 
 /// The question and the conversation the model sees for an answer to the stored `user`.
 async fn question(tx: &TenantTx, user: Message) -> Result<Question, DomainError> {
     let history = messages::page(tx, user.chat_id, Some(user.seq + 1), CONTEXT_MESSAGES).await?;
-    Ok((user, history))
+    Ok((user, history.into_iter().map(Into::into).collect()))
 }
 
 /// The time now as the database stores it (microseconds), so rows returned without being
