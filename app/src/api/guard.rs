@@ -31,7 +31,11 @@ pub async fn signed_in() -> Result<Call, AppError> {
         Err(_) => {
             let headers = leptos_axum::extract::<http::HeaderMap>()
                 .await
-                .map_err(|_| fail(DomainError::Unauthenticated))?;
+                .map_err(|e| {
+                    // Not the caller's fault: the function ran without its request.
+                    tracing::error!(error = %e, "a server function could not read its request");
+                    fail(DomainError::Unauthenticated)
+                })?;
             Caller::from_headers(&state, &headers).await.map_err(fail)?
         }
     };
