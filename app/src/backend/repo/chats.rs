@@ -5,9 +5,9 @@ use super::{built_once::BuiltOnce, messages::Context, scope::TenantTx};
 use crate::backend::entities::{chat, chat_message};
 use sea_orm::{
     sea_query::{Expr, Func, IntoCondition, LikeExpr, Query, SimpleExpr, SubQueryStatement},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    IdenStatic, IntoActiveModel, JoinType, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef, Select, SelectA, SelectB,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, IdenStatic, IntoActiveModel, JoinType, Order, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait, RelationDef, Select, SelectA, SelectB, Statement,
 };
 use uuid::Uuid;
 
@@ -70,17 +70,10 @@ pub async fn get_with_latest(
     limit: u64,
 ) -> Result<Option<(Chat, Vec<Message>)>, DbErr> {
     static SQL: BuiltOnce = BuiltOnce::new();
-    let backend = tx.conn().get_database_backend();
-    let build = || {
-        with_latest(tx, owner, id, limit)
-            .select_also(chat_message::Entity)
-            .order_by_asc(chat_message::Column::Seq)
-            .build(backend)
-    };
-    let rows = tx
-        .conn()
-        .query_all(SQL.statement(backend, build, with_latest_values(tx, owner, id, limit)))
-        .await?;
+    let rows = with_latest(tx, owner, id, limit, &SQL, |select, backend| {
+        select.select_also(chat_message::Entity).build(backend)
+    })
+    .await?;
     // Each row repeats the chat's columns: they are read from the first only.
     let Some(first) = rows.first() else {
         return Ok(None);
@@ -111,20 +104,15 @@ pub async fn get_with_context(
     const ROLE: &str = "context_role";
     const CONTENT: &str = "context_content";
     const STATUS: &str = "context_status";
-    let backend = tx.conn().get_database_backend();
-    let build = || {
-        with_latest(tx, owner, id, limit)
+    let rows = with_latest(tx, owner, id, limit, &SQL, |select, backend| {
+        select
             .column_as(chat_message::Column::Seq, SEQ)
             .column_as(chat_message::Column::Role, ROLE)
             .column_as(chat_message::Column::Content, CONTENT)
             .column_as(chat_message::Column::Status, STATUS)
-            .order_by_asc(chat_message::Column::Seq)
             .build(backend)
-    };
-    let rows = tx
-        .conn()
-        .query_all(SQL.statement(backend, build, with_latest_values(tx, owner, id, limit)))
-        .await?;
+    })
+    .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
@@ -145,52 +133,65 @@ pub async fn get_with_context(
     Ok(Some((chat, context)))
 }
 
-/// A live chat of `owner` joined to its latest `limit` messages; the query's values, in
-/// order, are [`with_latest_values`].
-fn with_latest(tx: &TenantTx, owner: Owner, id: Uuid, limit: u64) -> Select<chat::Entity> {
-    // The `seq` of the `limit`-th newest message, or 0 when there are fewer: the join is
-    // then a range on the chat's `seq` index, however long the chat.
-    let oldest = Query::select()
-        .column(chat_message::Column::Seq)
-        .from(chat_message::Entity)
-        .and_where(chat_message::Column::TenantId.eq(tx.tenant_id()))
-        .and_where(chat_message::Column::ChatId.eq(id))
-        .order_by(chat_message::Column::Seq, Order::Desc)
-        .limit(1)
-        .offset(limit.max(1) - 1)
-        .to_owned();
-    let from_seq = Func::coalesce([
-        SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(oldest))),
-        Expr::val(0_i64).into(),
-    ]);
-    // A join from the chat to its latest messages (a query's, not a schema relation).
-    let latest: RelationDef = chat::Entity::belongs_to(chat_message::Entity)
-        .from((chat::Column::TenantId, chat::Column::Id))
-        .to((chat_message::Column::TenantId, chat_message::Column::ChatId))
-        .on_condition(move |_chat, message| {
-            Expr::col((message, chat_message::Column::Seq))
-                .gte(from_seq.clone())
-                .into_condition()
-        })
-        .into();
-    chat::Entity::find()
-        .join(JoinType::LeftJoin, latest)
-        .filter(mine(tx, owner))
-        .filter(chat::Column::Id.eq(id))
-        .filter(chat::Column::DeletedAt.is_null())
-}
-
-fn with_latest_values(tx: &TenantTx, owner: Owner, id: Uuid, limit: u64) -> Vec<sea_orm::Value> {
-    vec![
+/// The rows of a live chat of `owner` left-joined to its latest `limit` messages, oldest
+/// first, with the columns `columns` adds to the query; its text is built once in `sql`.
+async fn with_latest(
+    tx: &TenantTx,
+    owner: Owner,
+    id: Uuid,
+    limit: u64,
+    sql: &BuiltOnce,
+    columns: impl Fn(Select<chat::Entity>, DbBackend) -> Statement,
+) -> Result<Vec<QueryResult>, DbErr> {
+    let limit = limit.max(1);
+    let backend = tx.conn().get_database_backend();
+    let build = || {
+        // The `seq` of the `limit`-th newest message, or 0 when there are fewer: the join is
+        // then a range on the chat's `seq` index, however long the chat.
+        let oldest = Query::select()
+            .column(chat_message::Column::Seq)
+            .from(chat_message::Entity)
+            .and_where(chat_message::Column::TenantId.eq(tx.tenant_id()))
+            .and_where(chat_message::Column::ChatId.eq(id))
+            .order_by(chat_message::Column::Seq, Order::Desc)
+            .limit(1)
+            .offset(limit - 1)
+            .to_owned();
+        let from_seq = Func::coalesce([
+            SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(oldest))),
+            Expr::val(0_i64).into(),
+        ]);
+        // A join from the chat to its latest messages (a query's, not a schema relation).
+        let latest: RelationDef = chat::Entity::belongs_to(chat_message::Entity)
+            .from((chat::Column::TenantId, chat::Column::Id))
+            .to((chat_message::Column::TenantId, chat_message::Column::ChatId))
+            .on_condition(move |_chat, message| {
+                Expr::col((message, chat_message::Column::Seq))
+                    .gte(from_seq.clone())
+                    .into_condition()
+            })
+            .into();
+        let select = chat::Entity::find()
+            .join(JoinType::LeftJoin, latest)
+            .filter(mine(tx, owner))
+            .filter(chat::Column::Id.eq(id))
+            .filter(chat::Column::DeletedAt.is_null())
+            .order_by_asc(chat_message::Column::Seq);
+        columns(select, backend)
+    };
+    let values = vec![
         tx.tenant_id().into(),
         id.into(),
         1_u64.into(),
-        (limit.max(1) - 1).into(),
+        (limit - 1).into(),
         0_i64.into(),
         tx.tenant_id().into(),
         owner.0.into(),
         id.into(),
-    ]
+    ];
+    tx.conn()
+        .query_all(sql.statement(backend, build, values))
+        .await
 }
 
 /// Position in the sidebar order (pinned first, then most recent).
