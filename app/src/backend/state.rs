@@ -26,6 +26,9 @@ pub enum SignupMode {
     InviteOnly,
 }
 
+/// Sign-ups from one client address before each further one waits (`throttle::Key::signup`).
+pub const DEFAULT_SIGNUPS_PER_ADDRESS: u32 = 10;
+
 /// Microsoft's global identity platform.
 pub const ENTRA_AUTHORITY: &str = "https://login.microsoftonline.com";
 
@@ -38,6 +41,8 @@ pub struct AuthSettings {
     pub session_absolute: Duration,
     /// The initial sign-up mode (a platform setting after the first start).
     pub signup: SignupMode,
+    /// Sign-ups from one client address before each further one waits a doubling delay.
+    pub signups_per_address: u32,
     /// The public origin (`https://host[:port]`), for CSRF checks and links.
     pub public_url: String,
     /// Where Entra ID connections find their authority: the global cloud unless a national
@@ -54,6 +59,7 @@ impl Default for AuthSettings {
             session_idle: Duration::from_secs(12 * 3600),
             session_absolute: Duration::from_secs(7 * 24 * 3600),
             signup: SignupMode::Open,
+            signups_per_address: DEFAULT_SIGNUPS_PER_ADDRESS,
             public_url: "http://127.0.0.1:3000".into(),
             entra_authority: ENTRA_AUTHORITY.into(),
             platform_sso: None,

@@ -55,6 +55,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Initial sign-up mode (`open` or `invite_only`).
     pub signup: SignupMode,
+    /// Sign-ups from one client address before each further one waits a doubling delay.
+    pub signups_per_address: u32,
     /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of Parley).
     pub trusted_proxies: Vec<IpAddr>,
     pub session_idle: Duration,
@@ -304,6 +306,16 @@ impl Config {
                 other => Err(format!("must be `open` or `invite_only`, not `{other}`")),
             },
         )?;
+        let signups_per_address = sources.parse(
+            "signups_per_address",
+            || app::backend::state::DEFAULT_SIGNUPS_PER_ADDRESS,
+            |v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| format!("must be a number from 1 to 100000, not `{v}`"))
+            },
+        )?;
         let trusted_proxies = sources.parse("trusted_proxies", Vec::new, |v| {
             v.split(',')
                 .map(str::trim)
@@ -400,6 +412,7 @@ impl Config {
             db_max_connections,
             shutdown_timeout,
             signup,
+            signups_per_address,
             trusted_proxies,
             session_idle,
             session_max,
@@ -567,6 +580,7 @@ impl Config {
             session_idle: self.session_idle,
             session_absolute: self.session_max,
             signup: self.signup,
+            signups_per_address: self.signups_per_address,
             public_url: self.public_url.clone(),
             entra_authority: self.entra_authority.clone(),
             platform_sso: self.platform_sso.clone(),
@@ -670,11 +684,15 @@ mod tests {
             &[
                 ("PARLEY_SIGNUP", "invite_only"),
                 ("PARLEY_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+                ("PARLEY_SIGNUPS_PER_ADDRESS", "50"),
             ],
             "",
         )
         .unwrap();
         assert_eq!(c.signup, SignupMode::InviteOnly);
+        assert_eq!(c.signups_per_address, 50);
+        let err = load(&[("PARLEY_SIGNUPS_PER_ADDRESS", "0")], "").unwrap_err();
+        assert_eq!(err.setting, "PARLEY_SIGNUPS_PER_ADDRESS");
         assert_eq!(c.trusted_proxies.len(), 2);
         let err = load(&[("PARLEY_TRUSTED_PROXIES", "proxy.local")], "").unwrap_err();
         assert!(err.problem.contains("proxy.local"));

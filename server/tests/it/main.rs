@@ -24,3 +24,4 @@ mod rls;
 mod security_headers;
 mod sso;
 mod tenancy;
+mod throttling;

@@ -3,7 +3,7 @@
 use super::{platform_settings, validate};
 use crate::backend::{
     auth::{
-        caller::{Caller, Credential},
+        caller::{AccountCaller, Caller, Credential},
         password_policy, sessions,
         throttle::{self, Key},
     },
@@ -56,18 +56,26 @@ pub async fn register(
     let email = validate::email(&reg.email)?;
     let name = validate::person_name(&reg.name)?;
     password_policy::check("password", &reg.password)?;
-    if users::by_email(state.db(), &email).await?.is_some() {
-        return Err(DomainError::Conflict(
-            "An account with this e-mail address already exists. Sign in instead.".into(),
-        ));
-    }
+    throttle::count(
+        state,
+        &[Key::signup(&meta.ip, state.auth().signups_per_address)],
+    )
+    .await?;
+    // Hashed before the address is looked up, so that a taken address answers no faster
+    // than a new one.
     let hash = state.passwords().hash(reg.password).await?;
+    let taken = || {
+        DomainError::Conflict(
+            "An account with this e-mail address already exists. Sign in instead.".into(),
+        )
+    };
+    if users::by_email(state.db(), &email).await?.is_some() {
+        return Err(taken());
+    }
     let user = users::insert(state.db(), &email, &name, Some(hash), false)
         .await
         .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => DomainError::Conflict(
-                "An account with this e-mail address already exists. Sign in instead.".into(),
-            ),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => taken(),
             _ => DomainError::Db(e),
         })?;
     audit::platform(
@@ -98,8 +106,7 @@ pub async fn login(
     meta: &RequestMeta,
 ) -> Result<(UserDto, String), DomainError> {
     let email = email.trim().to_lowercase();
-    let keys = [Key::account(&email), Key::address(&meta.ip)];
-    throttle::check(state, &keys).await?;
+    let admission = throttle::admit(state, &[Key::account(&email), Key::address(&meta.ip)]).await?;
     let user = users::by_email(state.db(), &email).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = state
@@ -107,7 +114,6 @@ pub async fn login(
         .verify_or_dummy(password.clone(), hash.clone())
         .await?;
     let Some(user) = user.filter(|_| ok) else {
-        throttle::record_failure(state, &keys).await?;
         audit::platform(
             state.db(),
             audit::PlatformEvent {
@@ -121,6 +127,7 @@ pub async fn login(
         .await?;
         return Err(DomainError::InvalidCredentials);
     };
+    admission.succeeded(state).await?;
     if user.disabled {
         return Err(DomainError::AccountDisabled);
     }
@@ -151,7 +158,6 @@ pub async fn login(
         let fresh = state.passwords().hash(password).await?;
         users::set_password_hash(state.db(), user.id, fresh).await?;
     }
-    throttle::reset(state, &keys[0]).await?;
     let token = sessions::create(state, user.id, &meta.ip, &meta.user_agent).await?;
     audit::platform(
         state.db(),
@@ -217,7 +223,7 @@ pub async fn logout(
 /// Database errors.
 pub async fn logout_everywhere(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     meta: &RequestMeta,
 ) -> Result<u64, DomainError> {
     let ended = sessions::revoke_all(state, caller.user().id, None).await?;
@@ -235,14 +241,17 @@ pub async fn logout_everywhere(
     Ok(ended)
 }
 
-/// Changes the caller's password after checking the current one; every other session ends.
+/// Changes the caller's password after checking the current one, which is throttled as
+/// sign-in is (a stolen session must not become a way to guess it); every other session
+/// ends.
 ///
 /// # Errors
-/// `validation` on `current_password` when it is wrong; policy errors on `new_password`.
+/// `validation` on `current_password` when it is wrong; `RateLimited` while throttled;
+/// policy errors on `new_password`.
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     current: SecretString,
     new: SecretString,
     meta: &RequestMeta,
@@ -250,6 +259,8 @@ pub async fn change_password(
     let user = users::by_id(state.db(), caller.user().id)
         .await?
         .ok_or(DomainError::Unauthenticated)?;
+    let admission =
+        throttle::admit(state, &[Key::account(&user.email), Key::address(&meta.ip)]).await?;
     if !state
         .passwords()
         .verify_or_dummy(current, user.password_hash.clone())
@@ -260,6 +271,7 @@ pub async fn change_password(
             "The current password is not right.",
         ));
     }
+    admission.succeeded(state).await?;
     password_policy::check("new_password", &new)?;
     let hash = state.passwords().hash(new).await?;
     users::set_password_hash(state.db(), user.id, hash).await?;
@@ -286,7 +298,7 @@ pub async fn change_password(
 /// Validation errors on `name`.
 pub async fn update_profile(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     name: &str,
 ) -> Result<(), DomainError> {
     let name = validate::person_name(name)?;

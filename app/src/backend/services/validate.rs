@@ -17,14 +17,30 @@ pub fn email(raw: &str) -> Result<String, DomainError> {
                 && !email.chars().any(|c| c.is_whitespace() || c.is_control())
                 && !domain.contains('@')
         });
-    if valid {
-        Ok(email)
-    } else {
-        Err(DomainError::validation(
+    if !valid {
+        return Err(DomainError::validation(
             "email",
             "Enter a valid e-mail address, like name@example.com.",
-        ))
+        ));
     }
+    if !single_script_parts(&email) {
+        return Err(DomainError::validation(
+            "email",
+            "This address mixes letters of different alphabets (like a Cyrillic «а» among Latin letters), so it could pass for someone else's. Type it in one alphabet.",
+        ));
+    }
+    Ok(email)
+}
+
+/// True when the local part and every label of the domain are each written in one script
+/// (UTS #39), so `pаypal@example.com` with a Cyrillic «а» is told apart from a real address
+/// while `用户@例子.中国` and `josé@example.com` stay valid.
+fn single_script_parts(email: &str) -> bool {
+    use unicode_security::MixedScript;
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    local.is_single_script() && domain.split('.').all(MixedScript::is_single_script)
 }
 
 /// A person's display name: 1–100 characters once trimmed, no control characters.
@@ -119,6 +135,27 @@ mod tests {
             "a@.com",
         ] {
             assert!(email(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn look_alike_addresses_that_mix_scripts_are_refused() {
+        // A Cyrillic «а» (U+0430) in the local part, a Greek «ο» (U+03BF) in the domain.
+        for bad in ["p\u{430}ypal@example.com", "ada@ex\u{3bf}mple.com"] {
+            let err = email(bad).unwrap_err();
+            assert!(matches!(
+                err,
+                DomainError::Validation { field: "email", .. }
+            ));
+        }
+        for good in [
+            "josé@example.com",
+            "用户@例子.中国",
+            "user@例子.中国",
+            "иван@пример.рф",
+            "ada+tag-1@example.com",
+        ] {
+            assert!(email(good).is_ok(), "{good} should be accepted");
         }
     }
 
