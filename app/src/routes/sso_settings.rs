@@ -287,7 +287,7 @@ fn ConnectionForm(
                 <input id=id_for("client_secret") name="client_secret" type="password" autocomplete="off" required=has_secret.is_none()/>
                 <p class="field-hint">
                     {match has_secret {
-                        Some(hint) => format!("Stored encrypted ({hint}). Leave empty to keep it."),
+                        Some(hint) => format!("Stored encrypted ({hint}). Leave empty to keep it; a new issuer or directory needs it again."),
                         None => "Stored encrypted. After saving, only its last four characters are shown.".to_string(),
                     }}
                 </p>

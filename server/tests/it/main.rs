@@ -21,6 +21,7 @@ mod platform_sso;
 mod process;
 mod readiness;
 mod rls;
+mod secret_destinations;
 mod security_headers;
 mod sso;
 mod tenancy;

@@ -55,8 +55,11 @@ fn model_name(raw: &str) -> Result<String, DomainError> {
     Ok(name.to_string())
 }
 
-/// Applies `input` to `row` and checks the result as a whole.
+/// Applies `input` to `row` and checks the result as a whole. A stored key is bound to the
+/// address it was entered for: changing the kind or the address needs the key again (or
+/// its removal), so an admin cannot send someone's key to a host of their choosing.
 fn apply(state: &AppState, row: &mut Provider, input: ProviderInput) -> Result<(), DomainError> {
+    let destination = (row.kind.clone(), row.base_url.clone());
     if let Some(name) = input.name {
         row.name = validate::display_text("name", &name, 100, "Give the provider a name.")?;
     }
@@ -95,6 +98,13 @@ fn apply(state: &AppState, row: &mut Provider, input: ProviderInput) -> Result<(
     }
     if kind == ProviderKind::AzureOpenai && row.api_version.is_none() {
         row.api_version = Some(DEFAULT_AZURE_API_VERSION.into());
+    }
+    let moved = destination != (row.kind.clone(), row.base_url.clone());
+    if moved && row.api_key_sealed.is_some() && input.api_key.is_none() {
+        return Err(DomainError::validation(
+            "api_key",
+            "You changed where this provider connects: enter its API key again (or send an empty key to remove it). A stored key is only sent to the address it was entered for.",
+        ));
     }
     if let Some(key) = input.api_key {
         use secrecy::ExposeSecret;

@@ -157,7 +157,9 @@ fn mappings(raw: &[RoleMapping]) -> Result<Vec<RoleMapping>, DomainError> {
         .collect()
 }
 
-/// Applies `input` to `row` (validated; the secret sealed when given).
+/// Applies `input` to `row` (validated; the secret sealed when given). A stored secret is
+/// bound to the issuer it was entered for: a new issuer or directory needs it again, so an
+/// admin cannot make Parley send it to an identity provider of their choosing.
 fn apply(
     state: &AppState,
     auth: &Authorized<grants::ManageSso>,
@@ -170,6 +172,7 @@ fn apply(
         100,
         "a name people will see on the sign-in button",
     )?;
+    let issuer_before = row.issuer.clone();
     row.kind = input.kind.as_str().into();
     match input.kind {
         SsoKind::Entra => {
@@ -199,7 +202,14 @@ fn apply(
         300,
         "the client (application) ID",
     )?;
-    if let Some(secret) = input.client_secret.filter(|s| !s.trim().is_empty()) {
+    let new_secret = input.client_secret.filter(|s| !s.trim().is_empty());
+    if row.issuer != issuer_before && row.client_secret_sealed.is_some() && new_secret.is_none() {
+        return Err(DomainError::validation(
+            "client_secret",
+            "You changed the identity provider: enter the client secret again. A stored secret is only sent to the issuer it was entered for.",
+        ));
+    }
+    if let Some(secret) = new_secret {
         let secret = bounded("client_secret", &secret, 500, "the client secret")?;
         let secret = SecretString::from(secret);
         row.client_secret_sealed = Some(

@@ -96,6 +96,20 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "accept: {}", r.text());
     }
 
+    /// Calls a server function with a form, as the browser's form post does.
+    pub async fn server_fn(&self, who: &As, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = openidconnect::url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let req = with_credential(
+            Request::post(path)
+                .header("origin", PUBLIC_ORIGIN)
+                .header("content-type", "application/x-www-form-urlencoded"),
+            who,
+        );
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
     pub async fn user_id(&self, who: &As) -> String {
         self.api(Method::GET, "/me", who, None).await.json()["id"]
             .as_str()
@@ -118,15 +132,13 @@ pub fn session_cookie(r: &TestResponse) -> String {
 
 /// The request `TestApp::api` sends (`path` relative to `/api/v1`).
 pub fn api_request(method: Method, path: &str, who: &As, body: Option<Value>) -> Request<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(format!("/api/v1{path}"))
-        .header("origin", PUBLIC_ORIGIN);
-    match who {
-        As::Anonymous => {}
-        As::Cookie(cookie) => req = req.header("cookie", cookie),
-        As::Bearer(token) => req = req.header("authorization", format!("Bearer {token}")),
-    }
+    let req = with_credential(
+        Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header("origin", PUBLIC_ORIGIN),
+        who,
+    );
     let req = match body {
         Some(json) => req
             .header("content-type", "application/json")
@@ -134,4 +146,12 @@ pub fn api_request(method: Method, path: &str, who: &As, body: Option<Value>) ->
         None => req.body(Body::empty()),
     };
     req.unwrap()
+}
+
+fn with_credential(req: http::request::Builder, who: &As) -> http::request::Builder {
+    match who {
+        As::Anonymous => req,
+        As::Cookie(cookie) => req.header("cookie", cookie),
+        As::Bearer(token) => req.header("authorization", format!("Bearer {token}")),
+    }
 }
