@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 #[server(endpoint = "account/profile")]
 pub async fn update_profile(name: String) -> Result<(), AppError> {
-    let call = super::guard::signed_in().await?;
-    crate::backend::services::accounts::update_profile(&call.state, &call.caller, &name)
+    let (call, account) = super::guard::account_wide().await?;
+    crate::backend::services::accounts::update_profile(&call.state, &account, &name)
         .await
         .map_err(super::guard::fail)
 }
@@ -20,10 +20,10 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let call = super::guard::signed_in().await?;
+    let (call, account) = super::guard::account_wide().await?;
     crate::backend::services::accounts::change_password(
         &call.state,
-        &call.caller,
+        &account,
         current_password.into(),
         new_password.into(),
         &call.meta,
@@ -35,12 +35,12 @@ pub async fn change_password(
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionDto>, AppError> {
     use crate::backend::auth::{caller::Credential, sessions};
-    let call = super::guard::signed_in().await?;
-    let current = match call.caller.credential() {
+    let (call, account) = super::guard::account_wide().await?;
+    let current = match account.credential() {
         Credential::Session { session_id } => Some(*session_id),
         Credential::ApiToken { .. } => None,
     };
-    Ok(sessions::list(&call.state, call.caller.user().id)
+    Ok(sessions::list(&call.state, account.user().id)
         .await
         .map_err(super::guard::fail)?
         .into_iter()
@@ -58,8 +58,8 @@ pub async fn my_sessions() -> Result<Vec<SessionDto>, AppError> {
 /// Ends every session, this one included; the page then goes to the sign-in form.
 #[server(endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    let call = super::guard::signed_in().await?;
-    crate::backend::services::accounts::logout_everywhere(&call.state, &call.caller, &call.meta)
+    let (call, account) = super::guard::account_wide().await?;
+    crate::backend::services::accounts::logout_everywhere(&call.state, &account, &call.meta)
         .await
         .map(|_| ())
         .map_err(super::guard::fail)
@@ -67,8 +67,8 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 
 #[server(endpoint = "account/tokens")]
 pub async fn my_tokens() -> Result<Vec<ApiTokenDto>, AppError> {
-    let call = super::guard::signed_in().await?;
-    crate::backend::services::api_tokens::list(&call.state, &call.caller)
+    let (call, account) = super::guard::account_wide().await?;
+    crate::backend::services::api_tokens::list(&call.state, &account)
         .await
         .map_err(super::guard::fail)
 }
@@ -79,10 +79,10 @@ pub async fn create_token(
     tenant: Option<String>,
     expires_in_days: Option<u32>,
 ) -> Result<ApiTokenCreatedDto, AppError> {
-    let call = super::guard::signed_in().await?;
+    let (call, account) = super::guard::account_wide().await?;
     crate::backend::services::api_tokens::create(
         &call.state,
-        &call.caller,
+        &account,
         &name,
         tenant.as_deref(),
         expires_in_days,
@@ -94,8 +94,8 @@ pub async fn create_token(
 
 #[server(endpoint = "account/tokens/revoke")]
 pub async fn revoke_token(id: Uuid) -> Result<(), AppError> {
-    let call = super::guard::signed_in().await?;
-    crate::backend::services::api_tokens::revoke(&call.state, &call.caller, id, &call.meta)
+    let (call, account) = super::guard::account_wide().await?;
+    crate::backend::services::api_tokens::revoke(&call.state, &account, id, &call.meta)
         .await
         .map_err(super::guard::fail)
 }
@@ -105,11 +105,11 @@ pub async fn revoke_token(id: Uuid) -> Result<(), AppError> {
 #[server(endpoint = "account/sso")]
 pub async fn linkable_sso() -> Result<Vec<crate::dto::sso::LinkableSso>, AppError> {
     use crate::backend::services::{platform_sso, sso_sign_in};
-    let call = super::guard::signed_in().await?;
-    let platform = platform_sso::linkable(&call.state, &call.caller)
+    let (call, account) = super::guard::account_wide().await?;
+    let platform = platform_sso::linkable(&call.state, &account)
         .await
         .map_err(super::guard::fail)?;
-    let tenants = sso_sign_in::linkable(&call.state, &call.caller)
+    let tenants = sso_sign_in::linkable(&call.state, &account)
         .await
         .map_err(super::guard::fail)?;
     Ok(platform.into_iter().chain(tenants).collect())

@@ -3,7 +3,7 @@
 //! the `Authorized<G>` proof for the slug in the URL.
 
 use crate::backend::{
-    auth::caller::Caller,
+    auth::caller::{AccountCaller, Caller},
     authz::{Authorized, Grant, TenantCtx},
     error::{into_response_error, DomainError},
     request_meta::RequestMeta,
@@ -48,6 +48,16 @@ pub async fn signed_in() -> Result<Call, AppError> {
         caller,
         meta,
     })
+}
+
+/// The signed-in caller, acting on their whole account (see `Caller::account_wide`).
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden` for an API token limited to one tenant.
+pub async fn account_wide() -> Result<(Call, AccountCaller), AppError> {
+    let call = signed_in().await?;
+    let account = call.caller.account_wide().map_err(fail)?;
+    Ok((call, account))
 }
 
 /// The caller, authorized for `G` in the tenant `slug`.

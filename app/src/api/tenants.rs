@@ -10,8 +10,8 @@ use leptos::prelude::*;
 /// type keeps JSON-value decoding out of the first-load bundle).
 #[server(endpoint = "tenants/create")]
 pub async fn create_tenant(slug: String, name: String) -> Result<TenantSummaryDto, AppError> {
-    let call = super::guard::signed_in().await?;
-    crate::backend::services::tenants::create(&call.state, &call.caller, &slug, &name, &call.meta)
+    let (call, account) = super::guard::account_wide().await?;
+    crate::backend::services::tenants::create(&call.state, &account, &slug, &name, &call.meta)
         .await
         .map(|t| TenantSummaryDto {
             slug: t.slug,

@@ -64,6 +64,19 @@ impl Caller {
         }
     }
 
+    /// The caller acting on their whole account rather than inside one tenant.
+    ///
+    /// # Errors
+    /// `TokenLimitedToTenant` for an API token limited to one tenant: such a token acts in
+    /// its tenant only, so it cannot reach its owner's password, tokens, sessions or
+    /// profile, nor create organisations.
+    pub fn account_wide(&self) -> Result<AccountCaller, DomainError> {
+        match self.restricted_to() {
+            Some(_) => Err(DomainError::TokenLimitedToTenant),
+            None => Ok(AccountCaller(self.clone())),
+        }
+    }
+
     /// The tenant `slug` as read with the credential, if it was.
     pub(in crate::backend) fn tenant_read_along(&self, slug: &str) -> Option<&TenantLookup> {
         self.tenant.as_ref().filter(|t| t.slug == slug)
@@ -100,5 +113,18 @@ impl Caller {
         let token = sessions::token_from_cookies(headers, state.session_cookie_name())
             .ok_or(DomainError::Unauthenticated)?;
         sessions::authenticate(state, &token, slug).await
+    }
+}
+
+/// Proof that the caller may act on their whole account (a session, or an API token with no
+/// tenant limit); services that change the account take it instead of a `Caller`.
+#[derive(Debug, Clone)]
+pub struct AccountCaller(Caller);
+
+impl std::ops::Deref for AccountCaller {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
     }
 }

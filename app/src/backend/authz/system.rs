@@ -16,7 +16,8 @@ impl SystemCtx {
     /// For a platform super-admin acting through the admin console or API.
     ///
     /// # Errors
-    /// `Forbidden` unless the caller is a super-admin; database errors writing the audit.
+    /// `Forbidden` unless the caller is a super-admin; `TokenLimitedToTenant` for an API
+    /// token limited to one tenant; database errors writing the audit.
     pub async fn for_super_admin(
         state: &AppState,
         caller: &Caller,
@@ -26,6 +27,7 @@ impl SystemCtx {
         if !caller.user().is_super_admin {
             return Err(DomainError::Forbidden);
         }
+        let caller = caller.account_wide()?;
         Self::open(state, Some(caller.user().id), purpose, ip).await
     }
 

@@ -1,7 +1,7 @@
 //! Personal API tokens as the account page and `/me/tokens` manage them.
 
 use crate::backend::{
-    auth::{api_tokens, caller::Caller},
+    auth::{api_tokens, caller::AccountCaller},
     authz::TenantCtx,
     error::DomainError,
     repo::{audit, tenants},
@@ -15,7 +15,7 @@ use serde_json::json;
 /// Validation errors; `NotFound` for a tenant the caller is not in.
 pub async fn create(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     name: &str,
     tenant: Option<&str>,
     expires_in_days: Option<u32>,
@@ -34,7 +34,6 @@ pub async fn create(
             "Choose between 1 and 3650 days.",
         ));
     }
-    // A token cannot outgrow the credential that creates it.
     let restricted = match tenant.filter(|t| !t.is_empty()) {
         Some(slug) => Some(
             TenantCtx::resolve(state, caller, slug)
@@ -42,7 +41,6 @@ pub async fn create(
                 .tenant()
                 .clone(),
         ),
-        None if caller.restricted_to().is_some() => return Err(DomainError::Forbidden),
         None => None,
     };
     let expires_at =
@@ -77,7 +75,10 @@ pub async fn create(
 
 /// # Errors
 /// Database errors.
-pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<ApiTokenDto>, DomainError> {
+pub async fn list(
+    state: &AppState,
+    caller: &AccountCaller,
+) -> Result<Vec<ApiTokenDto>, DomainError> {
     let rows = api_tokens::list(state, caller.user().id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -109,7 +110,7 @@ async fn tenants_slug(state: &AppState, id: uuid::Uuid) -> Result<Option<String>
 /// `NotFound` for a token that is not the caller's.
 pub async fn revoke(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     id: uuid::Uuid,
     meta: &RequestMeta,
 ) -> Result<(), DomainError> {

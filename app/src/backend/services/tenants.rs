@@ -2,7 +2,7 @@
 
 use super::{platform_settings, validate};
 use crate::backend::{
-    auth::caller::Caller,
+    auth::caller::AccountCaller,
     authz::{grants, Authorized, TenantCtx},
     error::DomainError,
     repo::{audit, memberships, scope::TenantTx, tenants, users},
@@ -33,14 +33,11 @@ fn dto(t: &tenants::Tenant, role: Role) -> TenantDto {
 /// `Conflict` when the slug is taken.
 pub async fn create(
     state: &AppState,
-    caller: &Caller,
+    caller: &AccountCaller,
     slug: &str,
     name: &str,
     meta: &RequestMeta,
 ) -> Result<TenantDto, DomainError> {
-    if caller.restricted_to().is_some() {
-        return Err(DomainError::Forbidden);
-    }
     if !caller.user().is_super_admin && !platform_settings::anyone_may_create_tenants(state).await?
     {
         return Err(DomainError::Forbidden);

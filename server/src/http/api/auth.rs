@@ -1,6 +1,6 @@
 //! `/auth/*`: register, sign in, sign out.
 
-use super::extract::{Auth, Body, Meta};
+use super::extract::{Account, Auth, Body, Meta};
 use app::backend::{auth::sessions, services::accounts, state::AppState};
 use app::error::AppError;
 use axum::{
@@ -73,7 +73,7 @@ pub async fn logout(
 
 pub async fn logout_everywhere(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
     Meta(meta): Meta,
 ) -> Result<impl IntoResponse, AppError> {
     accounts::logout_everywhere(&state, &caller, &meta).await?;

@@ -1,7 +1,7 @@
 //! `/me`: the caller, their password and their personal API tokens.
 
 use super::{
-    extract::{Auth, Body, Meta},
+    extract::{Account, Auth, Body, Meta, Path},
     list,
 };
 use app::backend::{
@@ -9,12 +9,7 @@ use app::backend::{
     state::AppState,
 };
 use app::error::AppError;
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    response::IntoResponse,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use secrecy::SecretString;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -34,7 +29,7 @@ pub struct PasswordBody {
 
 pub async fn change_password(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
     Meta(meta): Meta,
     Body(body): Body<PasswordBody>,
 ) -> Result<impl IntoResponse, AppError> {
@@ -60,7 +55,7 @@ pub struct NewToken {
 
 pub async fn create_token(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
     Meta(meta): Meta,
     Body(body): Body<NewToken>,
 ) -> Result<impl IntoResponse, AppError> {
@@ -78,14 +73,14 @@ pub async fn create_token(
 
 pub async fn tokens(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
 ) -> Result<impl IntoResponse, AppError> {
     Ok(Json(list(api_tokens::list(&state, &caller).await?)))
 }
 
 pub async fn revoke_token(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
     Meta(meta): Meta,
     Path(id): Path<Uuid>,
 ) -> Result<impl IntoResponse, AppError> {

@@ -45,13 +45,21 @@ pub fn build() -> Value {
         match e.access {
             Access::Public => op["security"] = json!([]),
             Access::SignedIn => {}
+            Access::Account => {
+                op["x-parley-account-wide"] = json!(true);
+                op["description"] = json!(
+                    "Acts on the caller's whole account: a session, or an API token without a tenant limit."
+                );
+            }
             Access::Tenant(permission) => {
                 op["x-parley-permission"] = json!(permission);
                 op["description"] = json!(requirement(permission));
             }
             Access::SuperAdmin => {
                 op["x-parley-super-admin"] = json!(true);
-                op["description"] = json!("Platform super-admins only.");
+                op["description"] = json!(
+                    "Platform super-admins only (a session, or an API token without a tenant limit)."
+                );
             }
         }
         if matches!(e.method.as_str(), "POST" | "PATCH") {

@@ -2,7 +2,7 @@
 //! slug against the caller's memberships (`TenantCtx::resolve`) before anything else.
 
 use super::{
-    extract::{Auth, Body, Meta},
+    extract::{Account, Auth, Body, Meta, Path},
     list,
 };
 use app::backend::{
@@ -12,12 +12,7 @@ use app::backend::{
 };
 use app::error::AppError;
 use app::roles::Role;
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    response::IntoResponse,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -29,7 +24,7 @@ pub struct NewTenant {
 
 pub async fn create(
     State(state): State<AppState>,
-    Auth(caller): Auth,
+    Account(caller): Account,
     Meta(meta): Meta,
     Body(body): Body<NewTenant>,
 ) -> Result<impl IntoResponse, AppError> {

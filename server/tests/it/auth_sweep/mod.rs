@@ -22,6 +22,7 @@ use axum::{
 };
 use http::{Method, Request, StatusCode};
 use openidconnect::url::form_urlencoded;
+use roles::SERVER_FN_ACCESS;
 use serde_json::json;
 use server::http::api::{endpoints, extract::Auth, Access, Endpoint};
 use server::http::server_fn_guard::PUBLIC_SERVER_FNS;
@@ -389,6 +390,8 @@ fn server_fn_form(path: &str, ids: &Ids) -> Vec<(&'static str, String)> {
         ("enabled", "on"),
         ("require_sso", "on"),
         ("domains", "sweep.example"),
+        ("current_password", crate::support::api::PASSWORD),
+        ("new_password", "another long passphrase"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))
@@ -452,6 +455,120 @@ async fn every_server_function_refuses_another_tenants_member(app: TestApp) {
         before,
         tenant_a_as_its_owner_sees_it(&app, &a_owner, &ids.chat_id).await,
         "tenant A is unchanged"
+    );
+}
+
+/// A personal API token limited to `slug`, created by `owner`.
+async fn limited_token(app: &TestApp, owner: &As, slug: &str) -> As {
+    let r = app
+        .api(
+            Method::POST,
+            "/me/tokens",
+            owner,
+            Some(json!({ "name": "limited", "tenant": slug })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    As::Bearer(r.json()["token"].as_str().unwrap().to_string())
+}
+
+/// A token limited to one tenant acts in that tenant only: every endpoint and server
+/// function that acts on the whole account (its password, tokens, sessions, profile, new
+/// tenants) or on the platform refuses it with 403, and nothing of the account changes.
+async fn a_tenant_limited_token_reaches_nothing_account_wide(app: TestApp) {
+    let (a_owner, _, ids) = setup(&app).await;
+    let limited = limited_token(&app, &a_owner, "sweep-a").await;
+    let root = app.user("root@sweep.example").await;
+    app.tenant(&root, "sweep-root").await;
+    use sea_orm::ConnectionTrait;
+    app.owner()
+        .await
+        .execute_unprepared(
+            "UPDATE users SET is_super_admin = true WHERE email = 'root@sweep.example'",
+        )
+        .await
+        .unwrap();
+    let root_limited = limited_token(&app, &root, "sweep-root").await;
+    let token_ids = || async {
+        let tokens = app
+            .api(Method::GET, "/me/tokens", &a_owner, None)
+            .await
+            .json();
+        let mut ids: Vec<String> = tokens["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let tokens_before = token_ids().await;
+    assert_eq!(tokens_before.len(), 2);
+
+    assert_eq!(
+        app.api(Method::GET, "/tenants/sweep-a", &limited, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "the token works in its tenant"
+    );
+    let endpoints = endpoints();
+    let mut checked = 0;
+    for (method, path, access) in table(&endpoints) {
+        let who = match access {
+            Access::Account => &limited,
+            Access::SuperAdmin => &root_limited,
+            _ => continue,
+        };
+        let r = app
+            .api(
+                method.clone(),
+                &concrete(path, &ids),
+                who,
+                body_for(&method, path),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{method} {path} with a tenant-limited token: {}",
+            r.text()
+        );
+        assert_eq!(r.json()["error"]["code"], "forbidden");
+        checked += 1;
+    }
+    assert!(checked >= 6, "the account-wide endpoints were swept");
+    let server_fns = NOT_TENANT_SCOPED
+        .iter()
+        .filter(|p| p.starts_with("/api/account/") || **p == "/api/tenants/create")
+        .map(|path| (*path, &limited))
+        .chain(
+            SERVER_FN_ACCESS
+                .iter()
+                .filter(|(_, access)| *access == Access::SuperAdmin)
+                .map(|(path, _)| (*path, &root_limited)),
+        );
+    for (path, who) in server_fns {
+        let form = server_fn_form(path, &ids);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.server_fn(who, path, &form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "server function {path} with a tenant-limited token: {}",
+            r.text()
+        );
+    }
+    assert_eq!(
+        token_ids().await,
+        tokens_before,
+        "every token is still there"
+    );
+    assert_eq!(
+        app.api(Method::GET, "/me", &a_owner, None).await.status,
+        StatusCode::OK,
+        "the session is still alive"
     );
 }
 
@@ -543,4 +660,5 @@ on_both_databases! {
     rest_sweep => every_endpoint_refuses_anonymous_and_foreign_callers;
     server_fn_sweep => every_server_function_refuses_anonymous_callers;
     server_fn_foreign_sweep => every_server_function_refuses_another_tenants_member;
+    limited_token_sweep => a_tenant_limited_token_reaches_nothing_account_wide;
 }

@@ -118,7 +118,7 @@ impl Probe {
                 format!("{role} is not a super-admin"),
             )),
             (Access::SuperAdmin, Subject::SuperAdmin) => None,
-            (Access::Public | Access::SignedIn, _) => None,
+            (Access::Public | Access::SignedIn | Access::Account, _) => None,
         }
     }
 
@@ -461,7 +461,7 @@ async fn each_role_has_exactly_its_matrix_rights_on_every_endpoint(app: TestApp)
 /// (`guard::in_tenant::<G>` or the admin page's `SystemCtx::for_super_admin`). A server
 /// function that is neither public nor in `NOT_TENANT_SCOPED` must be listed here, or
 /// `every_guarded_server_function_declares_its_permission` fails.
-const SERVER_FN_ACCESS: &[(&str, Access)] = {
+pub(super) const SERVER_FN_ACCESS: &[(&str, Access)] = {
     use Access::{SuperAdmin, Tenant};
     use Permission::{
         LeaveTenant, ManageAi, ManageInvitations, ManageMembers, ManageSso, UseWorkspace,
@@ -571,7 +571,7 @@ fn every_tenant_endpoint_declares_its_permission() {
         let consistent = match e.access {
             Access::Tenant(_) => in_tenant,
             Access::SuperAdmin => on_platform,
-            Access::Public | Access::SignedIn => !in_tenant && !on_platform,
+            Access::Public | Access::SignedIn | Access::Account => !in_tenant && !on_platform,
         };
         assert!(
             consistent,
