@@ -27,6 +27,7 @@ pub enum ErrorCode {
     /// The account's organisation requires single sign-on: no password sign-in.
     SsoRequired,
     NotFound,
+    MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
     RateLimited,
@@ -48,6 +49,7 @@ impl ErrorCode {
             | Self::SignupClosed
             | Self::SsoRequired => 403,
             Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
             Self::RateLimited => 429,
@@ -71,6 +73,7 @@ impl ErrorCode {
             Self::SignupClosed => "signup_closed",
             Self::SsoRequired => "sso_required",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
@@ -151,9 +154,10 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     /// Framework-level failures: bad arguments are the caller's fault; a failed request
-    /// on the client means the server could not be reached.
+    /// on the client means the server could not be reached. On the server the response's
+    /// status follows the code (the framework would answer 500 for all of them).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::new(
                 ErrorCode::BadRequest,
                 "The request was not understood. Reload the page and try again.",
@@ -166,7 +170,10 @@ impl FromServerFnError for AppError {
                 ErrorCode::Internal,
                 "Something went wrong on our side. Please try again.",
             ),
-        }
+        };
+        #[cfg(feature = "ssr")]
+        crate::backend::error::set_response_status(&error);
+        error
     }
 }
 
@@ -186,6 +193,7 @@ mod tests {
             ErrorCode::AccountDisabled,
             ErrorCode::SignupClosed,
             ErrorCode::NotFound,
+            ErrorCode::MethodNotAllowed,
             ErrorCode::Conflict,
             ErrorCode::PayloadTooLarge,
             ErrorCode::RateLimited,

@@ -26,6 +26,9 @@ pub enum DomainError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// An account-wide action attempted with an API token limited to one tenant.
+    #[error("token limited to one tenant")]
+    TokenLimitedToTenant,
     /// The tenant is suspended: read-only for everyone.
     #[error("tenant suspended")]
     Suspended,
@@ -77,6 +80,10 @@ impl From<DomainError> for AppError {
             DomainError::Conflict(message) => AppError::new(ErrorCode::Conflict, message),
             DomainError::Unauthenticated => AppError::unauthenticated(),
             DomainError::Forbidden => AppError::forbidden(),
+            DomainError::TokenLimitedToTenant => AppError::new(
+                ErrorCode::Forbidden,
+                "This API token is limited to one organisation, so it cannot change the account (its password, tokens, sessions or profile) or create organisations. Sign in, or use a token without an organisation limit.",
+            ),
             DomainError::Suspended => AppError::new(
                 ErrorCode::TenantSuspended,
                 "This organisation is suspended, so it is read-only. Contact the platform administrator.",
@@ -158,13 +165,19 @@ fn with_reference(code: ErrorCode, message: &str, detail: &dyn std::fmt::Display
 /// response so clients and logs see 4xx/5xx rather than the framework's blanket 500.
 pub fn into_response_error(err: DomainError) -> AppError {
     let app = AppError::from(err);
+    set_response_status(&app);
+    app
+}
+
+/// Sets the status of the server-function response being built to the error's, when
+/// called while one is (outside a request there is nothing to set).
+pub fn set_response_status(error: &AppError) {
     if let (Some(response), Ok(status)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(app.status()),
+        http::StatusCode::from_u16(error.status()),
     ) {
         response.set_status(status);
     }
-    app
 }
 
 #[cfg(test)]

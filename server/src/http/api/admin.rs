@@ -1,17 +1,12 @@
 //! `/admin/*`: platform administration for super-admins, through an audited `SystemCtx`.
 
 use super::{
-    extract::{Auth, Meta},
+    extract::{Auth, Meta, Path, Query},
     list,
 };
 use app::backend::{authz::SystemCtx, services::platform_admin, state::AppState};
 use app::error::AppError;
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-    response::IntoResponse,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! server-sent events (`curl -N`).
 
 use super::{
-    extract::{Auth, Body},
+    extract::{Auth, Body, Path, Query},
     providers::authorize,
 };
 use app::backend::{
@@ -14,7 +14,7 @@ use app::backend::{
 use app::dto::chat::{ExchangeDto, MessageDto, MessageStatus};
 use app::error::AppError;
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::StatusCode,
     response::{
         sse::{Event, KeepAlive, Sse},

@@ -6,6 +6,7 @@
 mod admin;
 mod auth;
 mod chats;
+mod envelope;
 pub mod extract;
 mod me;
 mod openapi;
@@ -32,12 +33,17 @@ pub enum Access {
     /// Anyone (sign-up, sign-in, the API description).
     Public,
     /// A signed-in caller (session cookie or personal API token) acting for themselves:
-    /// their account and tokens, a new tenant, an invitation they were given.
+    /// who they are, signing out this session, an invitation they were given.
     SignedIn,
+    /// A signed-in caller acting on their whole account — password, tokens, every
+    /// session, a new tenant — with a session or an API token that has no tenant limit
+    /// (`Caller::account_wide`); a token limited to one tenant: 403.
+    Account,
     /// A signed-in member of the tenant named by `{slug}` whose role there holds this
     /// permission (`TenantCtx::require`). Not a member: 404; a role without it: 403.
     Tenant(Permission),
-    /// A platform super-admin (`SystemCtx::for_super_admin`); anyone else signed in: 403.
+    /// A platform super-admin (`SystemCtx::for_super_admin`), not through a token limited to
+    /// one tenant; anyone else signed in: 403.
     SuperAdmin,
 }
 
@@ -86,7 +92,7 @@ impl Endpoint {
     }
 }
 
-use Access::{Public, SignedIn, SuperAdmin, Tenant};
+use Access::{Account, Public, SignedIn, SuperAdmin, Tenant};
 
 /// Every REST endpoint.
 pub fn endpoints() -> Vec<Endpoint> {
@@ -122,7 +128,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/auth/logout-everywhere",
-            SignedIn,
+            Account,
             "End every session of the caller",
             post(auth::logout_everywhere),
         ),
@@ -136,35 +142,35 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/me/password",
-            SignedIn,
+            Account,
             "Change the password (ends other sessions)",
             post(me::change_password),
         ),
         Endpoint::new(
             Method::POST,
             "/me/tokens",
-            SignedIn,
+            Account,
             "Create a personal API token (shown once)",
             post(me::create_token),
         ),
         Endpoint::new(
             Method::GET,
             "/me/tokens",
-            SignedIn,
+            Account,
             "List personal API tokens (never the secret)",
             get(me::tokens),
         ),
         Endpoint::new(
             Method::DELETE,
             "/me/tokens/{id}",
-            SignedIn,
+            Account,
             "Revoke a personal API token",
             delete(me::revoke_token),
         ),
         Endpoint::new(
             Method::POST,
             "/tenants",
-            SignedIn,
+            Account,
             "Create a tenant; the caller becomes its owner",
             post(tenants::create),
         ),
@@ -437,6 +443,9 @@ pub fn router(endpoints: Vec<Endpoint>) -> Router<AppState> {
         };
         router.route(e.path, route)
     });
+    let api = api
+        .fallback(envelope::unknown_endpoint)
+        .layer(axum::middleware::map_response(envelope::wrap_bare_errors));
     Router::new().nest(PREFIX, api)
 }
 

@@ -2,7 +2,7 @@
 //! and the models a member may pick.
 
 use super::{
-    extract::{Auth, Body, Meta},
+    extract::{Auth, Body, Meta, Path},
     list,
 };
 use app::backend::{
@@ -13,12 +13,7 @@ use app::backend::{
 };
 use app::dto::chat::{ChatSettingsDto, ProviderKind};
 use app::error::AppError;
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    response::IntoResponse,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use secrecy::SecretString;
 use serde::Deserialize;
 use uuid::Uuid;
