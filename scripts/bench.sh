@@ -7,7 +7,7 @@ source scripts/env.sh
 
 bash scripts/setup.sh
 step "building the release (precompressed assets)"
-cargo leptos build --release --precompress --split
+leptos_build release --release --precompress --split
 # One cargo invocation for all the bench binaries, so their shared dependencies compile once.
 cargo build --release --locked -p parley-test-provider -p parley-bench
 bin="$CARGO_TARGET_DIR/release/parley"
@@ -24,7 +24,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for_url "http://127.0.0.1:$port/readyz" 30
 (cd end2end && BASE_URL="http://127.0.0.1:$port" node bench/first-load.mjs "${BENCH_BROWSER_RUNS:-8}")
-ls -l target/site/pkg | awk 'NR>1 {printf "  %-48s %8.1f KB\n", $9, $5/1000}'
+ls -l "$CARGO_TARGET_DIR/release/site/pkg" | awk 'NR>1 {printf "  %-48s %8.1f KB\n", $9, $5/1000}'
 # Stop the first-load server so the streaming bench has the machine to itself.
 kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
 

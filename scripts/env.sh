@@ -9,6 +9,15 @@ DEBUG_RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME=parley
 mkdir -p "$CARGO_TARGET_DIR"
 
+# Builds Parley with cargo-leptos for a profile (`debug` or `release`; further arguments go to
+# `cargo leptos build`). Each profile writes its own site (wasm, JS, CSS) beside its binary,
+# where that binary looks for it: a debug build never replaces the bundle under a running
+# release server.
+leptos_build() {
+  local profile=$1; shift
+  LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/$profile/site" cargo leptos build "$@"
+}
+
 step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*"; }
 
 # Waits until $1 answers 200, or fails after $2 seconds.

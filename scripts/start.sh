@@ -11,9 +11,9 @@ bash scripts/setup.sh
 profile=${PARLEY_PROFILE:-release}
 step "building Parley ($profile)"
 if [ "$profile" = release ]; then
-  cargo leptos build --release --precompress --split
+  leptos_build release --release --precompress --split
 else
-  cargo leptos build --split
+  leptos_build debug --split
 fi
 step "starting Parley on ${PARLEY_BIND:-127.0.0.1:3000}"
 exec "$CARGO_TARGET_DIR/$profile/parley" serve

@@ -37,11 +37,13 @@ run "clippy (server, all targets)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo clippy --all-targets --locked -- -D warnings
 run "clippy (browser bundle)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
-run "build (cargo leptos, debug)" cargo leptos build --split
+run "build (cargo leptos, debug)" leptos_build debug --split
 run "unit and integration tests (SQLite + PostgreSQL)" env RUSTFLAGS="$DEBUG_RUSTFLAGS" \
   cargo test --locked --workspace --exclude frontend -- --color=never
 if [ $failed -eq 0 ]; then
   run "end-to-end tests (Chromium)" bash end2end/run.sh "$CARGO_TARGET_DIR/debug/parley"
+  run "the two README commands side by side (release server, debug build)" \
+    bash end2end/side_by_side.sh
 else
   results+=("SKIP  end-to-end tests (an earlier step failed)")
 fi

@@ -113,7 +113,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .context("cannot mark abandoned answers as interrupted")?;
     tokio::spawn(app::backend::generation::sweep::periodically(state.clone()));
 
-    let router = crate::build_router(state.clone(), &HttpSettings::from_config(&config));
+    let settings = HttpSettings::from_config(&config);
+    if let Some(bundle) = settings.site_bundle.as_ref() {
+        let missing = bundle.missing();
+        if !missing.is_empty() {
+            tracing::error!(missing = ?missing, "{}", bundle.problem());
+        }
+    }
+    let router = crate::build_router(state.clone(), &settings);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {} (PARLEY_BIND)", config.bind))?;

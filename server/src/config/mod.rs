@@ -459,9 +459,9 @@ fn parse_public_url(v: &str) -> Result<String, String> {
     Ok(v.to_string())
 }
 
-/// Where `cargo leptos build` writes the site, relative to the repository root.
+/// Where this binary's build wrote the site (see `site_bundle`).
 fn default_site_root() -> PathBuf {
-    PathBuf::from("target/site")
+    crate::site_bundle::default_root()
 }
 
 /// Reads `<data dir>/master.key`, creating it (mode 0600) on first run.

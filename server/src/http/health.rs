@@ -1,21 +1,35 @@
-//! `/healthz`: the process answers. `/readyz`: the database answers too, else 503 with a
-//! reason (load balancers take the instance out until it recovers, without a restart).
+//! `/healthz`: the process answers. `/readyz`: the database answers too and the site
+//! bundle this binary links to is there, else 503 with a reason (load balancers take the
+//! instance out until it recovers, without a restart).
 
+use crate::site_bundle::SiteBundle;
 use app::backend::{error::DomainError, services::status, state::AppState};
 use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::get, Json, Router};
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+pub fn routes(bundle: Option<SiteBundle>) -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route(
+        "/readyz",
+        get(move |state: State<AppState>| readyz(state, bundle.clone())),
+    )
 }
 
 async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+async fn readyz(State(state): State<AppState>, bundle: Option<SiteBundle>) -> impl IntoResponse {
+    if let Some(bundle) = bundle.as_ref() {
+        let missing = bundle.missing();
+        if !missing.is_empty() {
+            let problem = bundle.problem();
+            tracing::warn!(missing = ?missing, "not ready: {problem}");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "site": "missing", "reason": problem })),
+            );
+        }
+    }
     match status::readiness(&state).await {
         Ok(latency) => (
             StatusCode::OK,

@@ -14,8 +14,6 @@ pub mod server_fn_guard;
 mod sso;
 mod static_files;
 
-pub use static_files::hash_file_present;
-
 use crate::config::Config;
 use app::backend::state::AppState;
 use axum::Router;
@@ -40,6 +38,8 @@ pub struct HttpSettings {
     /// The public origin, the only one allowed to send state-changing requests.
     pub public_origin: String,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The site bundle `/readyz` checks (none for a binary built without one).
+    pub site_bundle: Option<crate::site_bundle::SiteBundle>,
 }
 
 impl HttpSettings {
@@ -49,6 +49,11 @@ impl HttpSettings {
             hsts: config.public_url.starts_with("https://"),
             public_origin: config.public_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            site_bundle: crate::site_bundle::SiteBundle::of_this_build(
+                &config.site_root,
+                crate::PKG_DIR,
+                crate::OUTPUT_NAME,
+            ),
         }
     }
 }
@@ -60,6 +65,7 @@ impl Default for HttpSettings {
             hsts: false,
             public_origin: "http://127.0.0.1:3000".into(),
             trusted_proxies: Vec::new(),
+            site_bundle: None,
         }
     }
 }
@@ -90,7 +96,7 @@ pub fn build_router_with(
     let provide_state = move || leptos::prelude::provide_context(context_state.clone());
 
     let pages = Router::new()
-        .merge(health::routes())
+        .merge(health::routes(settings.site_bundle.clone()))
         .merge(static_files::pkg_routes(&leptos_options))
         .merge(auth_forms::routes())
         .merge(sso::routes())

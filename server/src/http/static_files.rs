@@ -27,11 +27,3 @@ pub fn pkg_routes(options: &LeptosOptions) -> Router<AppState> {
         );
     Router::new().nest_service(&format!("/{}", options.site_pkg_dir), service)
 }
-
-/// Serve hashed file names when the build left a hash file next to the binary.
-pub fn hash_file_present(hash_file: &str) -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(hash_file)))
-        .is_some_and(|path| path.exists())
-}
