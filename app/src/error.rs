@@ -85,6 +85,18 @@ impl ErrorCode {
     }
 }
 
+/// A wait as people say it: "1 second", "30 seconds", "1 minute", "15 minutes".
+pub fn wait_time(secs: u64) -> String {
+    match secs {
+        0 | 1 => "1 second".to_string(),
+        s if s < 60 => format!("{s} seconds"),
+        s => match s.div_ceil(60) {
+            1 => "1 minute".to_string(),
+            m => format!("{m} minutes"),
+        },
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppError {
     pub code: ErrorCode,
@@ -175,6 +187,19 @@ impl FromServerFnError for AppError {
         crate::backend::error::set_response_status(&error);
         error
     }
+
+    /// Every server-function error the browser receives passes through here: a session
+    /// that ended while a page was open sends the person to sign in, whichever call noticed.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        use leptos::server_fn::Decodes;
+        let error = JsonEncoding::decode(data).unwrap_or_else(|e| {
+            Self::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
+        });
+        if error.code == ErrorCode::Unauthenticated {
+            crate::session::send_to_sign_in();
+        }
+        error
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +240,15 @@ mod tests {
         assert_eq!(ErrorCode::RateLimited.status(), 429);
         assert_eq!(ErrorCode::ProviderFailed.status(), 502);
         assert_eq!(ErrorCode::ProviderTimeout.status(), 504);
+    }
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(wait_time(1), "1 second");
+        assert_eq!(wait_time(12), "12 seconds");
+        assert_eq!(wait_time(60), "1 minute");
+        assert_eq!(wait_time(61), "2 minutes");
+        assert_eq!(wait_time(900), "15 minutes");
     }
 
     #[test]

@@ -6,8 +6,10 @@ mod app;
 pub mod components;
 pub mod dto;
 pub mod error;
+pub mod labels;
 pub mod roles;
 pub mod routes;
+pub mod session;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

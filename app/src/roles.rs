@@ -93,6 +93,27 @@ permissions! {
     ManageOwners => Owner, true, "Make someone an owner, demote or remove an owner, invite owners";
 }
 
+/// Why a member may not do something in an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Their role lacks the permission.
+    Role,
+    /// The organisation is suspended, and the permission changes data.
+    Suspended,
+}
+
+/// The one rule for "may this role do this here": the server's `TenantCtx::require` applies
+/// it, and pages use it to offer only what the server will allow.
+pub fn refusal(role: Role, suspended: bool, permission: Permission) -> Option<Refusal> {
+    if !role.can(permission) {
+        Some(Refusal::Role)
+    } else if suspended && permission.writes() {
+        Some(Refusal::Suspended)
+    } else {
+        None
+    }
+}
+
 /// The matrix as a Markdown table (rows: permissions; columns: roles).
 pub fn matrix_markdown() -> String {
     let mut out =

@@ -121,7 +121,7 @@ test('an owner connects Entra ID; people sign in with their roles, the roleless 
   await expect(bob).toHaveURL(/\/sso\/problem\?/);
   await expect(bob.getByRole('heading', { name: 'You have no access to this organisation' })).toBeVisible();
   await openHydrated(bob, `/t/${slug}`);
-  await expect(bob.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await expect(bob).toHaveURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/t/${slug}`);
 
   // 4. Signing out also signs out at the identity provider (after its confirmation page).
   await page.getByLabel('Account menu for Admin Alice').click();
@@ -129,7 +129,7 @@ test('an owner connects Entra ID; people sign in with their roles, the roleless 
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
   await expect(page).toHaveURL((url) => url.origin === new URL(baseURL ?? '').origin && url.pathname === '/login');
   await openHydrated(page, `/t/${slug}`);
-  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await expect(page).toHaveURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/t/${slug}`);
   // The identity provider forgot her too: signing in again asks who she is.
   await openHydrated(page, `/t/${slug}/login`);
   await page.getByRole('link', { name: 'Sign in with Contoso' }).click();

@@ -67,7 +67,8 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   await expect(member.getByRole('button', { name: 'Create invitation link' })).toHaveCount(0);
   await expect(member.getByRole('combobox')).toHaveCount(0);
   await openHydrated(member, '/admin');
-  await expect(member.getByText('You do not have permission to do that.')).toBeVisible();
+  await expect(member.getByRole('heading', { name: 'You cannot use this page' })).toBeVisible();
+  await expect(member.getByText('Only platform administrators may open the platform admin page.')).toBeVisible();
 
   // 5. The owner makes the member an admin; the member now has the admin controls.
   await owner.reload();
@@ -91,7 +92,7 @@ test('sign up, create an organisation, invite, accept, change roles, sign out ev
   await elsewhere.getByRole('button', { name: 'Sign out everywhere' }).click();
   await expect(elsewhere).toHaveURL(/\/login$/);
   await openHydrated(member, `/t/${slug}`);
-  await expect(member.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await expect(member).toHaveURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/t/${slug}`);
 
   // 7. The last owner cannot leave; the member (signed in again) can, and is gone.
   owner.once('dialog', (d) => d.accept());

@@ -112,7 +112,10 @@ impl From<DomainError> for AppError {
                 retry_after: Some(retry_after_secs),
                 ..AppError::new(
                     ErrorCode::RateLimited,
-                    format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+                    format!(
+                        "Too many attempts. Try again in {}.",
+                        crate::error::wait_time(retry_after_secs)
+                    ),
                 )
             },
             DomainError::Provider(failure) => {

@@ -13,6 +13,7 @@ pub fn ShellLayout(children: Children) -> impl IntoView {
     // Read here, inside the router: the boundary's fallback may be built where the router's
     // context is out of reach (seen while a streamed response resolved).
     let pathname = leptos_router::hooks::use_location().pathname;
+    reload_user_for_unknown_tenants(pathname);
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -30,4 +31,26 @@ pub fn ShellLayout(children: Children) -> impl IntoView {
     // Erased so release builds (which do not erase component types) stay within the
     // compiler's type-depth limits as pages grow.
     .into_any()
+}
+
+/// The shell's user lists the caller's organisations and roles. When the URL names one it
+/// does not list (just created or joined, perhaps in another tab), ask the server again —
+/// once per organisation, so a stranger's 404 cannot loop.
+fn reload_user_for_unknown_tenants(pathname: Memo<String>) {
+    use super::current_user::{tenant_slug_of, use_current_user};
+    let user = use_current_user();
+    let asked = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(slug) = tenant_slug_of(&pathname.get()) else {
+            return;
+        };
+        let Some(Ok(Some(me))) = user.get() else {
+            return;
+        };
+        let known = me.tenants.iter().any(|t| t.slug == slug);
+        if !known && asked.get_value().as_deref() != Some(slug.as_str()) {
+            asked.set_value(Some(slug));
+            user.refetch();
+        }
+    });
 }

@@ -20,31 +20,11 @@ pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl In
             {move || slug.get().map(|slug| view! {
                 <p class="nav-heading">"Organisation"</p>
                 <ul class="nav-list">
-                    <NavItem href=format!("/t/{slug}/chat") label="Chat" icon=IconKind::Chat on_navigate/>
+                    <RoleNavItem slug=slug.clone() permission=Permission::UseWorkspace path="/chat" label="Chat" icon=IconKind::Chat on_navigate/>
                     <NavItem href=format!("/t/{slug}") label="Overview" icon=IconKind::Compass on_navigate/>
                     <NavItem href=format!("/t/{slug}/members") label="Members" icon=IconKind::Users on_navigate/>
-                    <Transition fallback=|| ()>
-                        {
-                            let slug = slug.clone();
-                            move || {
-                                let slug = slug.clone();
-                                Suspend::new(async move {
-                                    let role = user.await.ok().flatten().and_then(|me| {
-                                        me.tenants.iter().find(|t| t.slug == slug).map(|t| t.role)
-                                    });
-                                    let may = |p: Permission| role.is_some_and(|r| r.can(p));
-                                    view! {
-                                        {may(Permission::ManageAi).then(|| view! {
-                                            <NavItem href=format!("/t/{slug}/settings/ai") label="AI settings" icon=IconKind::Sliders on_navigate/>
-                                        })}
-                                        {may(Permission::ManageSso).then(|| view! {
-                                            <NavItem href=format!("/t/{slug}/settings/sso") label="Single sign-on" icon=IconKind::Key on_navigate/>
-                                        })}
-                                    }
-                                })
-                            }
-                        }
-                    </Transition>
+                    <RoleNavItem slug=slug.clone() permission=Permission::ManageAi path="/settings/ai" label=crate::labels::AI_SETTINGS icon=IconKind::Sliders on_navigate/>
+                    <RoleNavItem slug=slug.clone() permission=Permission::ManageSso path="/settings/sso" label="Single sign-on" icon=IconKind::Key on_navigate/>
                 </ul>
             })}
             <Transition fallback=|| ()>
@@ -66,6 +46,36 @@ pub fn Sidebar(on_navigate: impl Fn() + Copy + Send + Sync + 'static) -> impl In
         </nav>
     }
     .into_any()
+}
+
+/// A link to a page of organisation `slug` that only some roles may use: shown when the
+/// caller's role there allows `permission` (and, for pages that change it, the
+/// organisation is not suspended).
+#[component]
+fn RoleNavItem(
+    slug: String,
+    permission: Permission,
+    path: &'static str,
+    label: &'static str,
+    icon: IconKind,
+    on_navigate: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let allowed = user.await.ok().flatten().is_some_and(|me| {
+                        me.tenants.iter().any(|t| t.slug == slug && t.may(permission))
+                    });
+                    allowed.then(|| view! {
+                        <NavItem href=format!("/t/{slug}{path}") label icon on_navigate/>
+                    })
+                })
+            }}
+        </Transition>
+    }
 }
 
 #[component]

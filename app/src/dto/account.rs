@@ -20,6 +20,13 @@ pub struct MyTenantDto {
     pub suspended: bool,
 }
 
+impl MyTenantDto {
+    /// Whether the caller may do `permission` here (the server's rule, `roles::refusal`).
+    pub fn may(&self, permission: crate::roles::Permission) -> bool {
+        crate::roles::refusal(self.role, self.suspended, permission).is_none()
+    }
+}
+
 /// `GET /me`: the user and the tenants they belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeDto {

@@ -357,6 +357,7 @@ fn Users() -> impl IntoView {
         |(query, _)| admin_users(query),
     );
     let problem = general_error(toggle.value());
+    let me = crate::components::current_user::use_current_user();
 
     view! {
         <section class="page-section" aria-labelledby="users-title">
@@ -372,6 +373,7 @@ fn Users() -> impl IntoView {
             })}
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
+                    let my_id = me.await.ok().flatten().map(|me| me.id);
                     users.await.map(|list| {
                         if list.is_empty() {
                             let message = nothing_found("users", &query.get_untracked());
@@ -379,7 +381,7 @@ fn Users() -> impl IntoView {
                         }
                         let shown = list.len();
                         view! {
-                            <UserTable users=list toggle reset/>
+                            <UserTable users=list my_id toggle reset/>
                             <CutShort shown/>
                         }
                         .into_any()
@@ -394,6 +396,8 @@ fn Users() -> impl IntoView {
 #[component]
 fn UserTable(
     users: Vec<AdminUserDto>,
+    /// The signed-in super-admin, whose own row offers no action against itself.
+    my_id: Option<uuid::Uuid>,
     toggle: ServerAction<SetUserDisabled>,
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
@@ -411,7 +415,7 @@ fn UserTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {users.into_iter().map(|u| view! { <UserRow user=u toggle reset/> }).collect_view()}
+                    {users.into_iter().map(|u| view! { <UserRow user=u my_id toggle reset/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -422,6 +426,7 @@ fn UserTable(
 #[component]
 fn UserRow(
     user: AdminUserDto,
+    my_id: Option<uuid::Uuid>,
     toggle: ServerAction<SetUserDisabled>,
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
@@ -437,6 +442,7 @@ fn UserRow(
     );
     let created = user.created_at;
     let busy = toggle.pending();
+    let is_me = my_id == Some(user.id);
     let button_class = if disabled {
         "button button-secondary button-small"
     } else {
@@ -447,6 +453,7 @@ fn UserRow(
             <td>
                 {user.name.clone()}
                 {user.is_super_admin.then(|| view! { " " <span class="badge">"Super-admin"</span> })}
+                {is_me.then(|| view! { " " <span class="badge">"You"</span> })}
             </td>
             <td>{user.email.clone()}</td>
             <td>
@@ -458,6 +465,11 @@ fn UserRow(
             </td>
             <td><time datetime=created.to_rfc3339()>{day(&created)}</time></td>
             <td class="actions">
+                {if is_me {
+                    // Disabling or resetting oneself would lock the platform's admin out.
+                    view! { <a class="button button-secondary button-small" href="/account">"Your account"</a> }.into_any()
+                } else {
+                    view! {
                 <button
                     type="button"
                     class=button_class
@@ -485,6 +497,8 @@ fn UserRow(
                     "Reset password"
                     <span class="visually-hidden">{format!(" of {}", user.email)}</span>
                 </button>
+                    }.into_any()
+                }}
             </td>
         </tr>
     }

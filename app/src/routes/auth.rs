@@ -10,10 +10,13 @@ use leptos_router::hooks::use_query_map;
 fn sign_in_message(code: &str, retry_after: Option<String>) -> String {
     match code {
         "invalid_credentials" => "The e-mail address or password is not right.".into(),
-        "rate_limited" => format!(
-            "Too many attempts. Wait {} seconds, then try again.",
-            retry_after.unwrap_or_else(|| "a few".into())
-        ),
+        "rate_limited" => match retry_after.and_then(|s| s.parse::<u64>().ok()) {
+            Some(secs) => format!(
+                "Too many attempts. Wait {}, then try again.",
+                crate::error::wait_time(secs)
+            ),
+            None => "Too many attempts. Wait a few seconds, then try again.".into(),
+        },
         "account_disabled" => "This account has been disabled. Contact your administrator.".into(),
         "forbidden" => {
             "The form was sent from another site and refused. Try again from this page.".into()
@@ -167,6 +170,7 @@ mod tests {
     #[test]
     fn every_error_code_reads_as_a_sentence() {
         assert!(sign_in_message("rate_limited", Some("12".into())).contains("12 seconds"));
+        assert!(sign_in_message("rate_limited", Some("1".into())).contains("Wait 1 second,"));
         assert!(sign_in_message("anything", None).ends_with('.'));
         assert_eq!(
             sign_up_message("validation", Some("password")).0,

@@ -20,6 +20,8 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let value = accept.value();
     Effect::new(move |_| {
         if let Some(Ok(joined)) = value.get() {
+            // The shell's user lists the new membership before the organisation opens.
+            user.refetch();
             let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/t/{}", joined.slug), Default::default());
         }

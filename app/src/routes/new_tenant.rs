@@ -9,9 +9,12 @@ use leptos_meta::Title;
 pub fn NewTenantPage() -> impl IntoView {
     let create = ServerAction::<CreateTenant>::new();
     let value = create.value();
-    // Open the new organisation as soon as it exists.
+    let user = crate::components::current_user::use_current_user();
+    // Open the new organisation as soon as it exists, with the shell's user reloaded so the
+    // sidebar and the switcher know the new membership and its role.
     Effect::new(move |_| {
         if let Some(Ok(tenant)) = value.get() {
+            user.refetch();
             let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/t/{}", tenant.slug), Default::default());
         }
@@ -33,7 +36,7 @@ pub fn NewTenantPage() -> impl IntoView {
                         required=true
                         minlength=3
                         maxlength=40
-                        pattern="[a-z0-9][a-z0-9-]*[a-z0-9]"
+                        pattern="[a-z0-9][a-z0-9\\-]*[a-z0-9]"
                         hint="Lower-case letters, digits and hyphens; used in links like /t/acme."
                         error=field_error(value, "slug")
                     />

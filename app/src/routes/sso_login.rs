@@ -17,6 +17,7 @@ pub fn TenantSignInPage() -> impl IntoView {
     let page = Resource::new(move || slug.get(), tenant_login_page);
     let sso_required = move || query.read().get("error").as_deref() == Some("sso_required");
     view! {
+        <Title text="Sign in"/>
         <section class="auth-page">
             <div class="card auth-card">
                 <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>

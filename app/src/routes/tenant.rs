@@ -18,13 +18,17 @@ pub fn TenantHome() -> impl IntoView {
     let slug = use_slug();
     let tenant = Resource::new(move || slug.get(), open_tenant);
     view! {
+        // In place before the data arrives; the organisation's name replaces it.
+        <Title text="Organisation"/>
         <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 tenant.await.map(|t| {
                     let members_href = format!("/t/{}/members", t.slug);
                     let chat_href = format!("/t/{}/chat", t.slug);
                     let ai_href = format!("/t/{}/settings/ai", t.slug);
-                    let can_invite = t.role.can(Permission::ManageInvitations);
+                    let suspended = t.status == "suspended";
+                    let may = |p: Permission| crate::roles::refusal(t.role, suspended, p).is_none();
+                    let can_invite = may(Permission::ManageInvitations);
                     view! {
                         <Title text=t.name.clone()/>
                         <section class="page">
@@ -44,16 +48,16 @@ pub fn TenantHome() -> impl IntoView {
                                     <p>{if can_invite { "See who is here, change roles and invite people." } else { "See who is in this organisation." }}</p>
                                     <a class="button" href=members_href>"Open members"</a>
                                 </article>
-                                {t.role.can(Permission::UseWorkspace).then(|| view! {
+                                {may(Permission::UseWorkspace).then(|| view! {
                                     <article class="card">
                                         <h2>"AI chat"</h2>
                                         <p>"Talk to this organisation's AI models. Your chats are private to you."</p>
                                         <a class="button" href=chat_href.clone()>"Open chat"</a>
                                     </article>
                                 })}
-                                {t.role.can(Permission::ManageAi).then(|| view! {
+                                {may(Permission::ManageAi).then(|| view! {
                                     <article class="card">
-                                        <h2>"AI settings"</h2>
+                                        <h2>{crate::labels::AI_SETTINGS}</h2>
                                         <p>"Providers and keys, the models members may use, and chat defaults."</p>
                                         <a class="button button-secondary" href=ai_href.clone()>"Open AI settings"</a>
                                     </article>

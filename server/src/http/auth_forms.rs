@@ -48,20 +48,9 @@ fn back_to(page: &str, err: &AppError, next: &str) -> Response {
         url.push_str(&format!("&retry_after={retry}"));
     }
     if next != "/" {
-        url.push_str(&format!("&next={}", urlencode(next)));
+        url.push_str(&format!("&next={}", app::session::encode_next(next)));
     }
     Redirect::to(&url).into_response()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]

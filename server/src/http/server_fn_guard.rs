@@ -1,16 +1,17 @@
 //! Every server function is a public HTTP endpoint. This layer makes "signed in" the
 //! default for all of them: an anonymous call is refused with 401 before the function (or
 //! its argument decoding) runs, unless the function is on the short public list below. The
-//! resolved `Caller` travels to the function as a request extension.
+//! resolved `Caller` travels to the function as a request extension. Pages for signed-in
+//! people, asked for without a session, redirect to the sign-in page and back.
 
 use app::{
-    backend::{auth::caller::Caller, state::AppState},
+    backend::{auth::caller::Caller, error::DomainError, state::AppState},
     error::AppError,
 };
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 
 /// Where server functions live (REST is under `/api/v1/`).
@@ -35,8 +36,11 @@ pub async fn require_caller(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    if !is_server_fn_path(path) || PUBLIC_SERVER_FNS.contains(&path) {
+    let path = request.uri().path().to_owned();
+    if !is_server_fn_path(&path) {
+        return sign_in_first(&state, request, next).await;
+    }
+    if PUBLIC_SERVER_FNS.contains(&path.as_str()) {
         return next.run(request).await;
     }
     match Caller::from_headers(&state, request.headers()).await {
@@ -52,4 +56,30 @@ pub async fn require_caller(
             (status, axum::Json(err)).into_response()
         }
     }
+}
+
+/// A page only signed-in people may open, asked for without a session, goes to the sign-in
+/// page and back (`app::session`) before anything renders: a streamed page has sent its
+/// headers before its data says who is asking.
+async fn sign_in_first(state: &AppState, mut request: Request, next: Next) -> Response {
+    let is_page_view = matches!(*request.method(), http::Method::GET | http::Method::HEAD);
+    if !is_page_view || !app::session::needs_sign_in(request.uri().path()) {
+        return next.run(request).await;
+    }
+    match Caller::from_headers(state, request.headers()).await {
+        // The page's server functions find the caller without a second lookup.
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+        }
+        Err(DomainError::Unauthenticated) => {
+            let here = request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| request.uri().path(), |pq| pq.as_str());
+            return Redirect::to(&app::session::sign_in_href(here)).into_response();
+        }
+        // A database that cannot answer is not "signed out": the page says what is wrong.
+        Err(_) => {}
+    }
+    next.run(request).await
 }

@@ -92,11 +92,10 @@ impl TenantCtx {
     /// # Errors
     /// `Forbidden` when the role is too weak; `Suspended` for writes in a suspended tenant.
     pub fn require<G: Grant>(&self) -> Result<Authorized<G>, DomainError> {
-        if !self.role.can(G::PERMISSION) {
-            return Err(DomainError::Forbidden);
-        }
-        if self.tenant.suspended && G::PERMISSION.writes() {
-            return Err(DomainError::Suspended);
+        match crate::roles::refusal(self.role, self.tenant.suspended, G::PERMISSION) {
+            Some(crate::roles::Refusal::Role) => return Err(DomainError::Forbidden),
+            Some(crate::roles::Refusal::Suspended) => return Err(DomainError::Suspended),
+            None => {}
         }
         Ok(Authorized {
             ctx: self.clone(),

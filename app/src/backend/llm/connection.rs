@@ -84,7 +84,10 @@ impl Connection {
             .filter(|u| !u.trim().is_empty())
             .or(kind.default_base_url())
             .ok_or_else(|| {
-                ProviderFailure::NotConfigured("This provider has no address. An admin can add it under Settings → AI providers.".into())
+                ProviderFailure::NotConfigured(format!(
+                    "This provider has no address. An admin can add it in {}.",
+                    crate::labels::AI_SETTINGS
+                ))
             })?;
         let url = outbound
             .policy

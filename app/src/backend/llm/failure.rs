@@ -54,9 +54,9 @@ impl ProviderFailure {
     /// What happened and what to do, for the chat.
     pub fn message(&self) -> String {
         match self {
-            Self::Unauthorized => "The AI provider refused the API key (401). An admin can update the key under Settings → AI providers.".into(),
+            Self::Unauthorized => format!("The AI provider refused the API key (401). An admin can update the key in {}.", crate::labels::AI_SETTINGS),
             Self::ModelNotFound { model } => format!("The AI provider does not offer the model “{model}” (404). Pick another model, or ask an admin to refresh the provider's model list."),
-            Self::RateLimited { retry_after_secs: Some(secs) } => format!("The AI provider is rate limiting requests (429). Try again in {secs} seconds."),
+            Self::RateLimited { retry_after_secs: Some(secs) } => format!("The AI provider is rate limiting requests (429). Try again in {}.", crate::error::wait_time(*secs)),
             Self::RateLimited { retry_after_secs: None } => "The AI provider is rate limiting requests (429). Try again in a minute.".into(),
             Self::Upstream { status } => format!("The AI provider had a problem (HTTP {status}). Try again in a moment."),
             Self::Rejected { status } => format!("The AI provider refused the request (HTTP {status}). The model may not accept these settings; an admin can check the provider."),

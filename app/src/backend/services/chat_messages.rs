@@ -280,7 +280,10 @@ async fn plan(
         None => catalog.first().ok_or_else(|| {
             DomainError::validation(
                 "model",
-                "No AI model is set up yet. An admin can add a provider under Settings → AI providers.",
+                format!(
+                    "No AI model is set up yet. An admin can add a provider in {}.",
+                    crate::labels::AI_SETTINGS
+                ),
             )
         })?,
     };

@@ -44,11 +44,6 @@ pub fn Composer(conv: Conv, live: Memo<Option<Uuid>>) -> impl IntoView {
 
     view! {
         {move || store.context.get().map(|context| {
-            if !context.can_chat {
-                return view! {
-                    <p class="composer-note muted">"Viewers cannot chat in this organisation."</p>
-                }.into_any();
-            }
             if context.models.is_empty() {
                 return view! { <div class="composer-note"><NoModels can_manage_ai=context.can_manage_ai/></div> }.into_any();
             }

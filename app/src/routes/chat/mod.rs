@@ -86,6 +86,8 @@ pub fn ChatPage() -> impl IntoView {
     provide_context(store);
     provide_context(control);
     let problem = RwSignal::new(None::<String>);
+    // The page's own failure (signed out, suspended, not a member) is the shell's to show.
+    let failed = RwSignal::new(None::<crate::error::AppError>);
     // Phone: the chat list is a panel over the conversation.
     let list_open = RwSignal::new(false);
 
@@ -93,13 +95,22 @@ pub fn ChatPage() -> impl IntoView {
         let slug = slug.get();
         spawn_local(async move {
             match chat_context(slug).await {
-                Ok(context) => store.context.set(Some(context)),
-                Err(e) => problem.set(Some(e.to_string())),
+                Ok(context) => {
+                    failed.set(None);
+                    store.context.set(Some(context));
+                }
+                Err(e) => failed.set(Some(e)),
             }
         });
     });
-    // Tabs opened from the URL need their titles.
+    // Tabs opened from the URL need their titles (viewers open none).
     Effect::new(move |_| {
+        if !store
+            .context
+            .with(|c| c.as_ref().is_some_and(|c| c.can_chat))
+        {
+            return;
+        }
         for id in tabs.get().open {
             if store.known.with_untracked(|k| k.contains_key(&id)) {
                 continue;
@@ -128,8 +139,28 @@ pub fn ChatPage() -> impl IntoView {
         });
     };
 
+    let mode = Memo::new(move |_| {
+        store
+            .context
+            .with(|c| {
+                c.as_ref()
+                    .map(|c| if c.can_chat { Mode::Chat } else { Mode::Viewer })
+            })
+            .unwrap_or(Mode::Loading)
+    });
+
     view! {
         <Title text="Chat"/>
+        {move || {
+            if let Some(e) = failed.get() {
+                return Err(e);
+            }
+            Ok(match mode.get() {
+                Mode::Loading => view! {
+                    <p class="muted page" aria-busy="true">"Loading chats…"</p>
+                }.into_any(),
+                Mode::Viewer => view! { <ViewerNotice slug/> }.into_any(),
+                Mode::Chat => view! {
         <section class="chat-page" class:list-open=move || list_open.get()>
             <aside class="chat-list-panel" aria-label="Your chats">
                 <ChatList on_new=new_chat on_pick=move || list_open.set(false)/>
@@ -158,8 +189,33 @@ pub fn ChatPage() -> impl IntoView {
                 {move || tabs.get().open.is_empty().then(|| view! { <EmptyState on_new=new_chat/> })}
             </div>
         </section>
+                }.into_any(),
+            })
+        }}
     }
     .into_any()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Loading,
+    Viewer,
+    Chat,
+}
+
+/// Viewers read the organisation but do not chat: say so, and who can change it.
+#[component]
+fn ViewerNotice(slug: Signal<String>) -> impl IntoView {
+    view! {
+        <section class="page page-centered">
+            <div class="empty-state">
+                <Icon kind=IconKind::Chat/>
+                <h1>"Chat is for members"</h1>
+                <p>"You are a viewer here: you can look around this organisation but not chat. An admin or owner can give you the member role."</p>
+                <a class="button" href=move || format!("/t/{}/members", slug.get())>"See who the admins are"</a>
+            </div>
+        </section>
+    }
 }
 
 #[component]
@@ -235,9 +291,6 @@ fn EmptyState(on_new: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
                 <h1>"What shall we work on?"</h1>
                 {move || match store.context.get() {
                     None => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
-                    Some(c) if !c.can_chat => view! {
-                        <p>"Viewers can look around this organisation but cannot chat. Ask an admin for the member role."</p>
-                    }.into_any(),
                     Some(c) if c.models.is_empty() => view! {
                         <NoModels can_manage_ai=c.can_manage_ai/>
                     }.into_any(),
