@@ -100,6 +100,31 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+// What a viewer meets: a notice instead of the chat, and an explained refusal instead of an
+// admin page.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`screenshot viewer pages ${scheme}`, async ({ page, context, browser, baseURL }, info) => {
+    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    const slug = `view-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+    const owner = await browser.newContext({ baseURL });
+    await signedIn(owner, `view-owner-${run}@example.com`);
+    expect((await post(owner, baseURL, '/api/v1/tenants', { slug, name: 'Northwind Labs' })).status()).toBe(201);
+    const token = (await (await post(owner, baseURL, `/api/v1/tenants/${slug}/invitations`, { role: 'viewer' })).json()).token;
+    await signedIn(context, `viewer-${run}@example.com`, PASSWORD, 'Vera Viewer');
+    expect((await post(context, baseURL, `/api/v1/invitations/${token}/accept`, {})).ok()).toBeTruthy();
+    await page.emulateMedia({ colorScheme: scheme });
+    const shots: [string, string, string][] = [
+      ['viewer-chat', `/t/${slug}/chat`, 'Chat is for members'],
+      ['viewer-refused', `/t/${slug}/settings/ai`, 'You cannot use this page'],
+    ];
+    for (const [name, path, heading] of shots) {
+      await openHydrated(page, path);
+      await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+    }
+  });
+}
+
 // The platform's own single sign-on (end2end/run.sh sets PARLEY_PLATFORM_SSO_*): its button on
 // the sign-in page, and the page someone without the platform admin role ends on.
 for (const scheme of ['light', 'dark'] as const) {

@@ -419,6 +419,78 @@ async fn an_admin_connects_a_provider_and_a_member_gets_an_answer(app: TestApp) 
     );
 }
 
+/// A chat whose first answer failed takes its title from the first exchange that succeeds,
+/// whether that is a new question or the failed one edited.
+async fn a_chat_is_titled_by_its_first_successful_exchange(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let title = |chat: String| {
+        let app = &app;
+        let path = ws.chat(&chat);
+        let member = ws.member.clone();
+        async move {
+            app.api(Method::GET, &path, &member, None).await.json()["title"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let failed = say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Broken /fail:500" }),
+    )
+    .await;
+    assert_eq!(failed["assistant_message"]["status"], "error");
+    assert_eq!(title(chat.clone()).await, "New chat");
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Real question" }),
+    )
+    .await;
+    assert_eq!(title(chat.clone()).await, "Real question");
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &chat,
+        json!({ "content": "Later question" }),
+    )
+    .await;
+    assert_eq!(
+        title(chat.clone()).await,
+        "Real question",
+        "the first success stays"
+    );
+
+    let edited = new_chat(&app, &ws, &ws.member).await;
+    say(
+        &app,
+        &ws,
+        &ws.member,
+        &edited,
+        json!({ "content": "Broken /fail:500" }),
+    )
+    .await;
+    let again = app
+        .api(
+            Method::POST,
+            &format!("{}/regenerate", ws.chat(&edited)),
+            &ws.member,
+            Some(json!({ "content": "Fixed question" })),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text());
+    assert_eq!(title(edited).await, "Fixed question");
+}
+
 // 2 ---------------------------------------------------------------------------------------
 
 async fn a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one(app: TestApp) {
@@ -2272,6 +2344,7 @@ async fn every_answer_is_counted_once_in_the_days_usage(app: TestApp) {
 on_both_databases! {
     search => search_finds_own_chats_by_title_and_message_text;
     provider_and_first_answer => an_admin_connects_a_provider_and_a_member_gets_an_answer;
+    title_after_failure => a_chat_is_titled_by_its_first_successful_exchange;
     streamed_answer => a_streamed_answer_arrives_as_deltas_that_add_up_to_the_stored_one;
     compression => json_answers_are_compressed_and_streams_are_not;
     provider_errors => provider_errors_end_as_stored_errors_with_a_clear_sentence;

@@ -44,7 +44,8 @@ pub struct Answer {
     pub message_id: Uuid,
     /// The model's id as stored on the message (`<provider>/<name>`).
     pub model_id: String,
-    /// Set the chat's title from the first message when the answer completes.
+    /// Set the chat's title from this question when the answer completes (the chat is still
+    /// "New chat": its earlier answers, if any, did not complete).
     pub auto_title: Option<String>,
 }
 

@@ -227,7 +227,9 @@ async fn try_send(
         };
     }
     tx.commit().await?;
-    let auto_title = (seq == 1 && chat.title == NEW_CHAT_TITLE).then(|| title_from(text));
+    // Offered until an answer completes: a chat whose first answer failed is titled from the
+    // first exchange that succeeds (the runner writes it only over "New chat").
+    let auto_title = (chat.title == NEW_CHAT_TITLE).then(|| title_from(text));
     if history.len() as u64 >= CONTEXT_MESSAGES {
         history.remove(0);
     }
@@ -392,7 +394,10 @@ async fn start(
     // Inserting it marks the chat active (a trigger).
     let answer = messages::insert(&tx, answer_row(auth, chat.id, &plan, question.0.seq)).await?;
     tx.commit().await?;
-    Ok(launch(state, auth, chat.id, plan, question, answer, None))
+    let auto_title = (chat.title == NEW_CHAT_TITLE).then(|| title_from(&question.0.content));
+    Ok(launch(
+        state, auth, chat.id, plan, question, answer, auto_title,
+    ))
 }
 
 /// Starts generating the stored `answer` to the question.
