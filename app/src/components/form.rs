@@ -5,10 +5,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// A labelled input. `error` shows under the field and marks it invalid for assistive tech.
+/// A `hidden` field is also disabled: the form neither sends nor checks it, and what was
+/// typed stays for when it shows again.
 #[component]
 pub fn Field(
     label: &'static str,
     name: &'static str,
+    /// The input's id; `field-{name}` unless given (a page with two forms gives its own).
+    #[prop(optional, into)]
+    id: Option<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
@@ -18,8 +23,9 @@ pub fn Field(
     #[prop(optional)] minlength: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] pattern: Option<&'static str>,
+    #[prop(optional, into)] hidden: Signal<bool>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = {
@@ -36,11 +42,12 @@ pub fn Field(
         }
     };
     view! {
-        <div class="field">
+        <div class="field" hidden=move || hidden.get()>
             <label for=id.clone()>{label}</label>
             <input
                 id=id
                 name=name
+                disabled=move || hidden.get()
                 type=kind
                 autocomplete=autocomplete
                 required=required

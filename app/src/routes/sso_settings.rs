@@ -8,7 +8,7 @@ use crate::api::sso::{
 };
 use crate::components::{
     clipboard::CopyButton,
-    form::{confirm, field_error, general_error, Notice},
+    form::{confirm, field_error, general_error, Field, Notice},
 };
 use crate::dto::sso::{format_mappings, SsoConnectionDto, SsoKind, SsoSettingsDto, SsoTestReport};
 use crate::roles::Role;
@@ -19,19 +19,26 @@ use uuid::Uuid;
 #[component]
 pub fn SsoSettingsPage() -> impl IntoView {
     let slug = use_slug();
-    let save = ServerAction::<SaveSsoConnection>::new();
     let require = ServerAction::<SetRequireSso>::new();
+    // Bumped only by changes that went through: reloading the list rebuilds the forms in it,
+    // which must never happen to a form whose save was refused.
     let refresh = RwSignal::new(0_u64);
+    let saved = RwSignal::new(None::<String>);
+    let on_saved = Callback::new(move |c: SsoConnectionDto| {
+        saved.set(Some(format!(
+            "Saved {}. Test the connection, then try signing in from a private window.",
+            c.name
+        )));
+        refresh.update(|r| *r += 1);
+    });
+    Effect::new(move |_| {
+        if matches!(require.value().get(), Some(Ok(()))) {
+            refresh.update(|r| *r += 1);
+        }
+    });
     let settings = Resource::new(
-        move || {
-            (
-                slug.get(),
-                save.version().get(),
-                require.version().get(),
-                refresh.get(),
-            )
-        },
-        |(slug, ..)| sso_settings(slug),
+        move || (slug.get(), refresh.get()),
+        |(slug, _)| sso_settings(slug),
     );
     view! {
         <Title text="Single sign-on"/>
@@ -45,6 +52,7 @@ pub fn SsoSettingsPage() -> impl IntoView {
                     "Let people sign in with their company account (Microsoft Entra ID or any OpenID Connect provider), get their role from it, and lose access the day they leave."
                 </p>
             </header>
+            {move || saved.get().map(|m| view! { <Notice kind="success">{m}</Notice> })}
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading single sign-on…"</p> }>
                 {move || Suspend::new(async move {
                     let current = settings.await?;
@@ -56,13 +64,21 @@ pub fn SsoSettingsPage() -> impl IntoView {
                         })}
                         <div class="provider-list">
                             {current.connections.iter().cloned().map(|c| view! {
-                                <ConnectionCard connection=c slug=slug.get_untracked() save refresh/>
+                                <ConnectionCard connection=c slug=slug.get_untracked() refresh on_saved/>
                             }).collect_view()}
                         </div>
-                        <article class="card form-card">
-                            <h2>"Add a connection"</h2>
-                            <ConnectionForm slug=slug.get_untracked() save existing=None/>
-                        </article>
+                    })
+                })}
+            </Transition>
+            // Outside the list: reloading the list never rebuilds what is being typed here.
+            <article class="card form-card">
+                <h2>"Add a connection"</h2>
+                <ConnectionForm slug existing=None on_saved/>
+            </article>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let current = settings.await?;
+                    Ok::<_, crate::error::AppError>(view! {
                         <RequireSso slug=slug.get_untracked() require on=current.require_sso has_enabled=current.connections.iter().any(|c| c.enabled)/>
                     })
                 })}
@@ -104,8 +120,8 @@ fn Overview(settings: SsoSettingsDto, slug: String) -> impl IntoView {
 fn ConnectionCard(
     connection: SsoConnectionDto,
     slug: String,
-    save: ServerAction<SaveSsoConnection>,
     refresh: RwSignal<u64>,
+    on_saved: Callback<SsoConnectionDto>,
 ) -> impl IntoView {
     let id = connection.id;
     let for_form = Some(connection.clone());
@@ -186,37 +202,46 @@ fn ConnectionCard(
             </div>
             <details class="edit-details">
                 <summary>"Edit"</summary>
-                <ConnectionForm slug=slug.get_value() save existing=for_form/>
+                <ConnectionForm slug=Signal::stored(slug.get_value()) existing=for_form on_saved/>
             </details>
         </article>
     }
 }
 
-/// Adds a connection (`existing` is `None`) or edits one. Field ids carry the connection id
-/// so several forms on the page keep their labels apart.
+/// Adds a connection (`existing` is `None`) or edits one. Each form has its own action, so an
+/// answer and its errors show in the form that was sent, and a refused save keeps what was
+/// typed. Field ids carry the connection id so several forms keep their labels apart.
 #[component]
 fn ConnectionForm(
-    slug: String,
-    save: ServerAction<SaveSsoConnection>,
+    #[prop(into)] slug: Signal<String>,
     existing: Option<SsoConnectionDto>,
+    /// Runs when this form's save went through.
+    on_saved: Callback<SsoConnectionDto>,
 ) -> impl IntoView {
+    let save = ServerAction::<SaveSsoConnection>::new();
     let result = save.value();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let adding = existing.is_none();
+    let initial_kind = existing.as_ref().map_or(SsoKind::Entra, |c| c.kind);
+    let kind = RwSignal::new(initial_kind);
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = result.get() {
+            if adding {
+                // Ready for the next one; edit forms are rebuilt from the reloaded list.
+                #[cfg(feature = "hydrate")]
+                if let Some(form) = form.get_untracked() {
+                    form.reset();
+                }
+                kind.set(SsoKind::Entra);
+            }
+            on_saved.run(saved);
+        }
+    });
     let prefix = existing
         .as_ref()
         .map_or_else(|| "sso-new".to_string(), |c| format!("sso-{}", c.id));
     let editing_id: Option<Uuid> = existing.as_ref().map(|c| c.id);
-    // Each form shows only the outcome of its own last submission.
-    let mine = move || {
-        result.get().filter(|r| match r {
-            Ok(saved) => editing_id.is_none_or(|id| id == saved.id),
-            Err(_) => true,
-        })
-    };
-    let kind = RwSignal::new(existing.as_ref().map_or(SsoKind::Entra, |c| c.kind));
-    let id_for = {
-        let prefix = prefix.clone();
-        move |name: &str| format!("{prefix}-{name}")
-    };
+    let id_for = move |name: &str| format!("{prefix}-{name}");
     let value = {
         let existing = existing.clone();
         move |f: fn(&SsoConnectionDto) -> String| existing.as_ref().map(f).unwrap_or_default()
@@ -230,58 +255,45 @@ fn ConnectionForm(
         .map(|c| format_mappings(&c.role_mappings))
         .unwrap_or_default();
     let err = move |field: &'static str| field_error(result, field);
-    let field = {
-        let id_for = id_for.clone();
-        move |label: &'static str,
-              name: &'static str,
-              current: String,
-              hint: &'static str,
-              required: bool| {
-            let id = id_for(name);
-            view! {
-                <div class="field">
-                    <label for=id.clone()>{label}</label>
-                    <input id=id name=name value=current required=required autocomplete="off"/>
-                    {(!hint.is_empty()).then(|| view! { <p class="field-hint">{hint}</p> })}
-                    <p class="field-error" role="alert">{move || err(name).get()}</p>
-                </div>
-            }
-        }
-    };
+    let kind_error = err("kind");
     view! {
         {move || general_error(result).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-        {move || mine().and_then(Result::ok).map(|c| view! {
-            <Notice kind="success">{format!("Saved {}. Test the connection, then try signing in from a private window.", c.name)}</Notice>
-        })}
-        <ActionForm action=save attr:class="stack">
-            <input type="hidden" name="slug" value=slug/>
+        <ActionForm action=save node_ref=form attr:class="stack">
+            <input type="hidden" name="slug" value=move || slug.get()/>
             <input type="hidden" name="id" value=editing_id.map(|i| i.to_string()).unwrap_or_default()/>
-            {field("Name", "name", value(|c| c.name.clone()), "Shown on the sign-in button, like “Microsoft” or “Contoso”.", true)}
+            <Field id=id_for("name") label="Name" name="name" autocomplete="off" required=true
+                value=value(|c| c.name.clone())
+                hint="Shown on the sign-in button, like “Microsoft” or “Contoso”." error=err("name")/>
             <div class="field">
                 <label for=id_for("kind")>"Provider type"</label>
                 <select
                     id=id_for("kind")
                     name="kind"
                     class="select"
+                    aria-invalid=move || kind_error.get().is_some().then_some("true")
                     on:change=move |ev| {
                         if let Some(k) = SsoKind::parse(&event_target_value(&ev)) { kind.set(k); }
                     }
                 >
                     {[SsoKind::Entra, SsoKind::Oidc].into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || kind.get_untracked() == k>{k.label()}</option>
+                        <option value=k.as_str() selected=k == initial_kind>{k.label()}</option>
                     }).collect_view()}
                 </select>
+                <p class="field-error" role="alert">{move || kind_error.get()}</p>
             </div>
-            {
-                let field = field.clone();
-                let directory = value(|c| c.directory_id.clone().unwrap_or_default());
-                let issuer = value(|c| if c.kind == SsoKind::Oidc { c.issuer.clone() } else { String::new() });
-                move || match kind.get() {
-                    SsoKind::Entra => field("Directory (tenant) ID", "directory_id", directory.clone(), "From the Entra admin center's Overview page: a GUID.", true).into_any(),
-                    SsoKind::Oidc => field("Issuer URL", "issuer", issuer.clone(), "Exactly as the provider's discovery document states it, like https://keycloak.example/realms/acme.", true).into_any(),
-                }
-            }
-            {field("Client ID", "client_id", value(|c| c.client_id.clone()), "The application (client) ID of the app registration.", true)}
+            // Both stay in the form, the other type's hidden and disabled, so switching the
+            // type or a refused save never drops what was typed.
+            <Field id=id_for("directory_id") label="Directory (tenant) ID" name="directory_id" autocomplete="off" required=true
+                value=value(|c| c.directory_id.clone().unwrap_or_default())
+                hint="From the Entra admin center's Overview page: a GUID."
+                hidden=Signal::derive(move || kind.get() != SsoKind::Entra) error=err("directory_id")/>
+            <Field id=id_for("issuer") label="Issuer URL" name="issuer" autocomplete="off" required=true
+                value=value(|c| if c.kind == SsoKind::Oidc { c.issuer.clone() } else { String::new() })
+                hint="Exactly as the provider's discovery document states it, like https://keycloak.example/realms/acme."
+                hidden=Signal::derive(move || kind.get() != SsoKind::Oidc) error=err("issuer")/>
+            <Field id=id_for("client_id") label="Client ID" name="client_id" autocomplete="off" required=true
+                value=value(|c| c.client_id.clone())
+                hint="The application (client) ID of the app registration." error=err("client_id")/>
             <div class="field">
                 <label for=id_for("client_secret")>"Client secret"</label>
                 <input id=id_for("client_secret") name="client_secret" type="password" autocomplete="off" required=has_secret.is_none()/>
@@ -294,8 +306,10 @@ fn ConnectionForm(
                 <p class="field-error" role="alert">{move || err("client_secret").get()}</p>
             </div>
             <div class="field-pair">
-                {field("Scopes", "scopes", value(|c| c.scopes.clone()), "Empty for “openid profile email”.", false)}
-                {field("Role claim", "role_claim", value(|c| c.role_claim.clone()), "roles (Entra app roles), groups, or any claim.", false)}
+                <Field id=id_for("scopes") label="Scopes" name="scopes" autocomplete="off"
+                    value=value(|c| c.scopes.clone()) hint="Empty for “openid profile email”." error=err("scopes")/>
+                <Field id=id_for("role_claim") label="Role claim" name="role_claim" autocomplete="off"
+                    value=value(|c| c.role_claim.clone()) hint="roles (Entra app roles), groups, or any claim." error=err("role_claim")/>
             </div>
             <div class="field">
                 <label for=id_for("role_mappings")>"Role mappings"</label>
@@ -324,10 +338,10 @@ fn ConnectionForm(
                 <span>"Enabled"</span>
             </label>
             <button class="button" type="submit" disabled=move || save.pending().get()>
-                {move || match (save.pending().get(), editing_id.is_some()) {
+                {move || match (save.pending().get(), adding) {
                     (true, _) => "Saving…",
-                    (false, true) => "Save connection",
-                    (false, false) => "Add connection",
+                    (false, false) => "Save connection",
+                    (false, true) => "Add connection",
                 }}
             </button>
         </ActionForm>

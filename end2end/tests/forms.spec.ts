@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { openHydrated } from './support';
+import { owner } from './workspace';
+
+// A refused form keeps what was typed and says what is wrong next to the field at fault.
+
+test('a refused single sign-on connection keeps its type and values and shows the error at the field', async ({ browser, baseURL }, info) => {
+  const run = `forms-${info.project.name}-${Date.now()}`;
+  const context = await browser.newContext({ baseURL });
+  const slug = await owner(context, baseURL, run);
+  const page = await context.newPage();
+  await openHydrated(page, `/t/${slug}/settings/sso`);
+  const form = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Add a connection' }) });
+
+  await form.getByLabel('Name', { exact: true }).fill('Keycloak');
+  await form.getByLabel('Provider type').selectOption('oidc');
+  for (const issuer of ['not a url', 'http://10.0.0.5/realms/acme']) {
+    await form.getByLabel('Issuer URL').fill(issuer);
+    await form.getByLabel('Client ID', { exact: true }).fill('parley');
+    await form.getByLabel('Client secret', { exact: true }).fill('typed-secret');
+    await form.getByRole('button', { name: 'Add connection' }).click();
+    const field = form.locator('.field').filter({ has: page.getByLabel('Issuer URL') });
+    await expect(field.getByRole('alert')).not.toBeEmpty();
+    await expect(form.getByLabel('Provider type')).toHaveValue('oidc');
+    await expect(form.getByLabel('Issuer URL')).toHaveValue(issuer);
+    await expect(form.getByLabel('Issuer URL')).toHaveAttribute('aria-invalid', 'true');
+    await expect(form.getByLabel('Name', { exact: true })).toHaveValue('Keycloak');
+    await expect(form.getByLabel('Client ID', { exact: true })).toHaveValue('parley');
+  }
+
+  // A bad directory id keeps what was typed too.
+  await form.getByLabel('Provider type').selectOption('entra');
+  await form.getByLabel('Directory (tenant) ID').fill('contoso.onmicrosoft.com');
+  await form.getByLabel('Client secret', { exact: true }).fill('typed-secret');
+  await form.getByRole('button', { name: 'Add connection' }).click();
+  const directory = form.locator('.field').filter({ has: page.getByLabel('Directory (tenant) ID') });
+  await expect(directory.getByRole('alert')).toContainText('GUID');
+  await expect(form.getByLabel('Directory (tenant) ID')).toHaveValue('contoso.onmicrosoft.com');
+  // Switching back finds the issuer as it was left.
+  await form.getByLabel('Provider type').selectOption('oidc');
+  await expect(form.getByLabel('Issuer URL')).toHaveValue('http://10.0.0.5/realms/acme');
+});
