@@ -214,7 +214,7 @@ struct TenantActions {
 #[component]
 fn TenantTable(tenants: Vec<AdminTenantDto>, actions: TenantActions) -> impl IntoView {
     view! {
-        <div class="card table-card">
+        <div class="card table-card" tabindex="0" role="region" aria-label="Table of organisations">
             <table class="table">
                 <caption class="visually-hidden">"Organisations"</caption>
                 <thead>
@@ -402,7 +402,7 @@ fn UserTable(
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
     view! {
-        <div class="card table-card">
+        <div class="card table-card" tabindex="0" role="region" aria-label="Table of users">
             <table class="table">
                 <caption class="visually-hidden">"Users"</caption>
                 <thead>

@@ -74,7 +74,8 @@ fn MemberTable(
 ) -> impl IntoView {
     let manage = my_role.can(Permission::ManageMembers);
     view! {
-        <div class="card table-card">
+        // Scrolls sideways on phones: reachable and named for keyboard users.
+        <div class="card table-card" tabindex="0" role="region" aria-label="Members">
             <table class="table">
                 <caption class="visually-hidden">"Members"</caption>
                 <thead>

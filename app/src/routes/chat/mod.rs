@@ -166,6 +166,8 @@ pub fn ChatPage() -> impl IntoView {
                 <ChatList on_new=new_chat on_pick=move || list_open.set(false)/>
             </aside>
             <div class="chat-main">
+                // The page's heading, also while a chat fills the view.
+                <h1 class="visually-hidden">"Chat"</h1>
                 <div class="chat-tabs">
                     <button
                         type="button"
@@ -232,15 +234,26 @@ fn TabStrip() -> impl IntoView {
                         id=format!("tab-{id}")
                         aria-controls=format!("panel-{id}")
                         aria-selected=move || (control.tabs.get().active == Some(id)).to_string()
+                        aria-keyshortcuts="Delete"
                         class="tab-title"
                         on:click=move |_| control.open(id)
+                        on:keydown=move |ev| {
+                            if ev.key() == "Delete" {
+                                ev.prevent_default();
+                                control.close(id);
+                            }
+                        }
                     >
                         {move || store.title(id).unwrap_or_else(|| "…".into())}
                     </button>
+                    // The tab list holds tabs only: the × is for the mouse, the keyboard
+                    // closes a tab with Delete.
                     <button
                         type="button"
                         class="tab-close"
-                        aria-label=move || format!("Close {}", store.title(id).unwrap_or_else(|| "chat".into()))
+                        tabindex="-1"
+                        aria-hidden="true"
+                        title="Close (Delete)"
                         on:click=move |_| control.close(id)
                     >
                         "×"
@@ -288,7 +301,7 @@ fn EmptyState(on_new: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
     view! {
         <div class="chat-empty">
             <div class="empty-state">
-                <h1>"What shall we work on?"</h1>
+                <h2 class="chat-empty-title">"What shall we work on?"</h2>
                 {move || match store.context.get() {
                     None => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
                     Some(c) if c.models.is_empty() => view! {
