@@ -40,3 +40,33 @@ test('a refused single sign-on connection keeps its type and values and shows th
   await form.getByLabel('Provider type').selectOption('oidc');
   await expect(form.getByLabel('Issuer URL')).toHaveValue('http://10.0.0.5/realms/acme');
 });
+
+test('what is shown once can be copied, and a token is limited by picking an organisation', async ({ browser, baseURL }, info) => {
+  const run = `copy-${info.project.name}-${Date.now()}`;
+  const context = await browser.newContext({ baseURL });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const slug = await owner(context, baseURL, run);
+  const page = await context.newPage();
+
+  await openHydrated(page, `/t/${slug}/members`);
+  await page.getByLabel('Role', { exact: true }).selectOption('member');
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const link = await page.getByLabel(/Invitation link for a new member/).inputValue();
+  await page.getByRole('button', { name: 'Copy invitation link' }).click();
+  await expect(page.getByText('Copied', { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
+  await openHydrated(page, '/account');
+  await page.getByLabel('Name', { exact: true }).last().fill('Limited script');
+  const organisation = page.getByLabel('Organisation', { exact: true });
+  await expect(organisation.locator('option')).toHaveText(['All my organisations', 'Only Chatty Co']);
+  await organisation.selectOption(slug);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.locator('code.secret').textContent()) ?? '';
+  expect(token).toMatch(/^pat_/);
+  await page.getByRole('button', { name: 'Copy token' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+  // The token works in its organisation only.
+  const me = await context.request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+  expect((await me.json()).tenants.map((t: { slug: string }) => t.slug)).toEqual([slug]);
+});

@@ -4,6 +4,7 @@ use crate::api::account::{
     my_sessions, my_tokens, ChangePassword, CreateToken, RevokeToken, SignOutEverywhere,
     UpdateProfile,
 };
+use crate::components::clipboard::CopyButton;
 use crate::components::current_user::use_current_user;
 use crate::components::date_text::{hour_minute, iso_date};
 use crate::components::form::{confirm, field_error, general_error, Field, Notice};
@@ -407,13 +408,7 @@ fn TokensCard() -> impl IntoView {
                     <p class="field-hint" id="token-name-hint">"What it is for, e.g. “Deploy script”."</p>
                     <p class="field-error" id="token-name-error" role="alert">{move || name_error.get()}</p>
                 </div>
-                <Field
-                    label="Organisation (optional)"
-                    name="tenant"
-                    autocomplete="off"
-                    hint="The slug of one organisation, to limit the token to it. Leave empty for all your organisations."
-                    error=field_error(created, "tenant")
-                />
+                <TokenOrganisation error=field_error(created, "tenant")/>
                 <Field
                     label="Expires after, in days (optional)"
                     name="expires_in_days"
@@ -434,7 +429,10 @@ fn TokensCard() -> impl IntoView {
                         <strong>{format!("Token “{}” created. ", t.name)}</strong>
                         "Copy this token now: it will not be shown again."
                     </p>
-                    <code class="secret">{t.token.clone()}</code>
+                    <div class="copy-row">
+                        <code class="secret copy-value">{t.token.clone()}</code>
+                        <CopyButton text=t.token.clone() label="Copy token"/>
+                    </div>
                     <div>
                         <button class="button button-secondary button-small" type="button" on:click=move |_| create.clear()>
                             "I have copied it"
@@ -557,5 +555,39 @@ mod tests {
             at.map(|t| when(&t)).as_deref(),
             Some("2025-03-14 09:26 UTC")
         );
+    }
+}
+
+/// Which organisation a new token is limited to: one of the caller's, or all of them.
+#[component]
+fn TokenOrganisation(error: Signal<Option<String>>) -> impl IntoView {
+    let user = use_current_user();
+    let field = move |tenants: Vec<crate::dto::account::MyTenantDto>| {
+        view! {
+            <div class="field">
+                <label for="token-tenant">"Organisation"</label>
+                <select
+                    id="token-tenant"
+                    name="tenant"
+                    class="select"
+                    aria-describedby="token-tenant-hint"
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                >
+                    <option value="">"All my organisations"</option>
+                    {tenants.into_iter().map(|t| view! {
+                        <option value=t.slug.clone()>{format!("Only {}", t.name)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-hint" id="token-tenant-hint">"A token limited to one organisation works there only and cannot change your account."</p>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </div>
+        }
+    };
+    view! {
+        <Transition fallback=move || field(Vec::new())>
+            {move || Suspend::new(async move {
+                field(user.await.ok().flatten().map(|me| me.tenants).unwrap_or_default())
+            })}
+        </Transition>
     }
 }

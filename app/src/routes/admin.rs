@@ -7,6 +7,7 @@ use crate::api::admin::{
     SetTenantPlatformAi, SetTenantSsoDomains, SetTenantSuspended, SetUserDisabled,
     UpdatePlatformSettings,
 };
+use crate::components::clipboard::CopyButton;
 use crate::components::date_text;
 use crate::components::form::{confirm, general_error, Notice};
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
@@ -368,7 +369,10 @@ fn Users() -> impl IntoView {
             {move || reset_value.get().and_then(Result::ok).map(|password| view! {
                 <div class="secret-box" role="status">
                     <p>"New one-time password. Pass it on safely; it is not shown again, and the user was signed out everywhere:"</p>
-                    <code class="secret">{password}</code>
+                    <div class="copy-row">
+                        <code class="secret copy-value">{password.clone()}</code>
+                        <CopyButton text=password label="Copy one-time password"/>
+                    </div>
                 </div>
             })}
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading users…"</p> }>

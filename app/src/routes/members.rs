@@ -7,8 +7,9 @@ use crate::api::members::{
     RemoveMember, RevokeInvitation,
 };
 use crate::api::tenants::open_tenant;
+use crate::components::clipboard::CopyButton;
 use crate::components::date_text::iso_date;
-use crate::components::form::{confirm, general_error, Field, Notice};
+use crate::components::form::{confirm, field_error, general_error, Field, Notice};
 use crate::dto::account::MemberDto;
 use crate::roles::{Permission, Role};
 use leptos::prelude::*;
@@ -184,7 +185,7 @@ fn Invitations(
                         }).collect_view()}
                     </select>
                 </div>
-                <Field label="E-mail (optional)" name="email" kind="email" hint="Only this address can use the link when set."/>
+                <Field label="E-mail (optional)" name="email" kind="email" hint="Only this address can use the link when set." error=field_error(created, "email")/>
                 <button class="button" type="submit" disabled=move || invite.pending().get()>
                     {move || if invite.pending().get() { "Creating…" } else { "Create invitation link" }}
                 </button>
@@ -192,7 +193,10 @@ fn Invitations(
             {move || created.get().and_then(Result::ok).map(|inv| view! {
                 <div class="secret-box" role="status">
                     <label for="invite-link">{format!("Invitation link for a new {}", inv.role.label().to_ascii_lowercase())}</label>
-                    <input id="invite-link" class="secret" readonly value=inv.url.clone()/>
+                    <div class="copy-row">
+                        <input id="invite-link" class="secret copy-value" readonly value=inv.url.clone()/>
+                        <CopyButton text=inv.url.clone() label="Copy invitation link"/>
+                    </div>
                     <p class="muted">"Copy it now: for your security it is not shown again."</p>
                 </div>
             })}

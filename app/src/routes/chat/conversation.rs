@@ -409,8 +409,8 @@ fn copy_code(ev: leptos::ev::MouseEvent) {
             .and_then(|block| block.query_selector("pre").ok().flatten())
             .and_then(|pre| pre.text_content());
         if let Some(code) = code {
-            crate::components::clipboard::copy(&code);
-            button.set_text_content(Some("Copied"));
+            let copied = crate::components::clipboard::copy(&code);
+            button.set_text_content(Some(if copied { "Copied" } else { "Copy by hand" }));
         }
     }
     #[cfg(not(feature = "hydrate"))]

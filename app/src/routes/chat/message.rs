@@ -23,8 +23,8 @@ pub fn MessageRow(
     let status = Memo::new(move |_| view.with(|v| v.message.status));
 
     let copy = move |_| {
-        view.with_untracked(|v| clipboard::copy(&v.message.content));
-        copied.set(true);
+        let done = view.with_untracked(|v| clipboard::copy(&v.message.content));
+        copied.set(done);
         set_timeout(
             move || copied.set(false),
             std::time::Duration::from_millis(1500),
