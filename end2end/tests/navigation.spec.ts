@@ -138,3 +138,24 @@ test('a platform administrator is not offered to disable their own account', asy
   await expect(row.getByRole('button', { name: /Reset password/ })).toHaveCount(0);
   await expect(row.getByRole('link', { name: 'Your account' })).toHaveAttribute('href', '/account');
 });
+
+test('on a phone the chats drawer has its own button and closes with Escape, and members show their role', async ({ browser, baseURL }, info) => {
+  test.skip(info.project.name !== 'phone', 'phone layout');
+  const run = `${info.project.name}-${Date.now()}`;
+  const slug = slugOf('phone', run);
+  const context = await signedIn(browser, baseURL, `phone-${run}@example.com`, 'Pia Phone');
+  expect((await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Phone Co' })).status()).toBe(201);
+  const page = await context.newPage();
+  await openHydrated(page, `/t/${slug}/chat`);
+  const chats = page.getByRole('button', { name: 'Show your chats' });
+  await expect(chats).toContainText('Chats');
+  await chats.click();
+  await expect(page.getByRole('complementary', { name: 'Your chats' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Your chats' })).toBeHidden();
+  await expect(chats).toBeFocused();
+
+  await openHydrated(page, `/t/${slug}/members`);
+  await expect(page.getByRole('cell', { name: /^Pia Phone/ })).toBeInViewport();
+  await expect(page.getByLabel('Role of Pia Phone')).toBeInViewport();
+});

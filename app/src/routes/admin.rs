@@ -39,7 +39,7 @@ fn nothing_found(what: &str, query: &str) -> String {
 pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text="Platform admin"/>
-        <section class="page">
+        <section class="page page-wide">
             <header class="page-header">
                 <h1>"Platform admin"</h1>
                 <p class="lede">

@@ -82,7 +82,7 @@ fn MemberTable(
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
-                        <th scope="col">"E-mail"</th>
+                        <th scope="col" class="col-email">"E-mail"</th>
                         <th scope="col">"Role"</th>
                         {manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                     </tr>
@@ -99,8 +99,12 @@ fn MemberTable(
                         let name = m.name.clone();
                         view! {
                             <tr>
-                                <td>{m.name.clone()}</td>
-                                <td>{m.email.clone()}</td>
+                                <td>
+                                    <span>{m.name.clone()}</span>
+                                    // Phones drop the e-mail column and show it here.
+                                    <span class="member-email muted">{m.email.clone()}</span>
+                                </td>
+                                <td class="col-email">{m.email.clone()}</td>
                                 <td>
                                     {if may_touch {
                                         view! {

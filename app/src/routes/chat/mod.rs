@@ -90,6 +90,7 @@ pub fn ChatPage() -> impl IntoView {
     let failed = RwSignal::new(None::<crate::error::AppError>);
     // Phone: the chat list is a panel over the conversation.
     let list_open = RwSignal::new(false);
+    let list_toggle = NodeRef::<leptos::html::Button>::new();
 
     Effect::new(move |_| {
         let slug = slug.get();
@@ -161,22 +162,38 @@ pub fn ChatPage() -> impl IntoView {
                 }.into_any(),
                 Mode::Viewer => view! { <ViewerNotice slug/> }.into_any(),
                 Mode::Chat => view! {
-        <section class="chat-page" class:list-open=move || list_open.get()>
-            <aside class="chat-list-panel" aria-label="Your chats">
+        <section
+            class="chat-page"
+            class:list-open=move || list_open.get()
+            on:keydown=move |ev| {
+                // The drawer of chats (phones) closes like any drawer, focus back on its toggle.
+                if ev.key() == "Escape" && list_open.get_untracked() {
+                    list_open.set(false);
+                    if let Some(toggle) = list_toggle.get_untracked() {
+                        let _ = toggle.focus();
+                    }
+                }
+            }
+        >
+            <aside id="chat-list-panel" class="chat-list-panel" aria-label="Your chats">
                 <ChatList on_new=new_chat on_pick=move || list_open.set(false)/>
             </aside>
             <div class="chat-main">
                 // The page's heading, also while a chat fills the view.
                 <h1 class="visually-hidden">"Chat"</h1>
                 <div class="chat-tabs">
+                    // Not the navigation's ≡: the chats have their own look.
                     <button
                         type="button"
-                        class="icon-button chat-list-toggle"
+                        node_ref=list_toggle
+                        class="button button-secondary button-small chat-list-toggle"
                         aria-label="Show your chats"
+                        aria-controls="chat-list-panel"
                         aria-expanded=move || list_open.get().to_string()
                         on:click=move |_| list_open.update(|o| *o = !*o)
                     >
-                        <Icon kind=IconKind::Menu/>
+                        <Icon kind=IconKind::Chat/>
+                        <span>"Chats"</span>
                     </button>
                     <TabStrip/>
                     <button type="button" class="button button-small" on:click=move |_| new_chat()>
