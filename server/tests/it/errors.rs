@@ -74,37 +74,32 @@ async fn every_api_answer_is_the_json_envelope(app: TestApp) {
     app.tenant(&owner, "env").await;
     let probe = "not-an-id-9f3a";
 
-    let r = app
-        .api(
-            Method::GET,
-            &format!("/tenants/env/chats/{probe}"),
-            &owner,
+    for (path, status, code, field) in [
+        (
+            format!("/tenants/env/chats/{probe}"),
+            StatusCode::BAD_REQUEST,
+            "validation",
+            Some("id"),
+        ),
+        (
+            format!("/tenants/env/chats?limit={probe}"),
+            StatusCode::BAD_REQUEST,
+            "validation",
+            Some("limit"),
+        ),
+        (
+            format!("/no-such-endpoint/{probe}"),
+            StatusCode::NOT_FOUND,
+            "not_found",
             None,
-        )
-        .await;
-    assert_envelope(&r, StatusCode::BAD_REQUEST, "validation", probe);
-    assert_eq!(r.json()["error"]["field"], "id");
-
-    let r = app
-        .api(
-            Method::GET,
-            &format!("/tenants/env/chats?limit={probe}"),
-            &owner,
-            None,
-        )
-        .await;
-    assert_envelope(&r, StatusCode::BAD_REQUEST, "validation", probe);
-    assert_eq!(r.json()["error"]["field"], "limit");
-
-    let r = app
-        .api(
-            Method::GET,
-            &format!("/no-such-endpoint/{probe}"),
-            &owner,
-            None,
-        )
-        .await;
-    assert_envelope(&r, StatusCode::NOT_FOUND, "not_found", probe);
+        ),
+    ] {
+        let r = app.api(Method::GET, &path, &owner, None).await;
+        assert_envelope(&r, status, code, probe);
+        if let Some(field) = field {
+            assert_eq!(r.json()["error"]["field"], field, "{path}");
+        }
+    }
     let r = app
         .api(Method::GET, "/no-such-endpoint", &As::Anonymous, None)
         .await;
