@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { openHydrated } from './support';
-import { owner } from './workspace';
+import { owner, PASSWORD } from './workspace';
 
 // A refused form keeps what was typed and says what is wrong next to the field at fault.
 
@@ -69,4 +69,35 @@ test('what is shown once can be copied, and a token is limited by picking an org
   // The token works in its organisation only.
   const me = await context.request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
   expect((await me.json()).tenants.map((t: { slug: string }) => t.slug)).toEqual([slug]);
+});
+
+test('sign-in and sign-up keep the e-mail and name after a refusal, with or without JavaScript', async ({ browser, baseURL }, info) => {
+  const run = `${info.project.name}-${Date.now()}`;
+  const email = `kept-${run}@example.com`;
+  const taken = await browser.newContext({ baseURL });
+  await taken.request.post('/api/v1/auth/register', { data: { email, password: PASSWORD, name: 'Kim Kept' } });
+
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ baseURL, javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Your name').fill('Kim Again');
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
+    await page.getByLabel('Password').fill('another long passphrase');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/signup\?error=/);
+    await expect(page.getByLabel('Your name')).toHaveValue('Kim Again');
+    await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(email);
+    await expect(page.getByLabel('Password')).toHaveValue('');
+    expect(page.url()).not.toContain(encodeURIComponent(email));
+
+    await page.goto('/login');
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/login\?error=invalid_credentials/);
+    await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(email);
+    await expect(page.getByLabel('Password')).toHaveValue('');
+    await context.close();
+  }
 });

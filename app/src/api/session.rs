@@ -25,3 +25,13 @@ pub async fn current_user() -> Result<Option<MeDto>, AppError> {
         Err(e) => Err(super::guard::fail(e)),
     }
 }
+
+/// What the caller's last refused sign-in or sign-up form had in it, to show it again.
+/// Public: it only reads back the caller's own cookie.
+#[server(endpoint = "session/form-echo")]
+pub async fn form_echo() -> Result<Option<crate::dto::account::FormEchoDto>, AppError> {
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .map_err(|_| AppError::unauthenticated())?;
+    Ok(crate::backend::auth::form_echo::read(&headers))
+}

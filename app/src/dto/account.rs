@@ -153,3 +153,10 @@ pub struct PlatformSettingsDto {
     pub signup: String,
     pub tenant_creation: String,
 }
+
+/// What a refused sign-in or sign-up form had in it, shown again (never the password).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormEchoDto {
+    pub email: String,
+    pub name: String,
+}

@@ -44,9 +44,31 @@ fn sign_up_message(code: &str, field: Option<&str>) -> (Option<&'static str>, St
     }
 }
 
+/// What the form had in it when the server refused it (`backend::auth::form_echo`), read
+/// before the page streams so it is in the first HTML, with or without JavaScript. Only
+/// asked for when the page comes back with an error.
+fn typed_before() -> Resource<crate::dto::account::FormEchoDto> {
+    let query = use_query_map();
+    Resource::new_blocking(
+        move || query.read().get("error").is_some(),
+        |refused| async move {
+            if refused {
+                crate::api::session::form_echo()
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+            } else {
+                crate::dto::account::FormEchoDto::default()
+            }
+        },
+    )
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
+    let typed = typed_before();
     let error = move || {
         let q = query.read();
         q.get("error")
@@ -67,12 +89,19 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>"Sign in to Parley"</h1>
                 {move || error().map(|e| view! { <Notice kind="error">{e}</Notice> })}
                 {move || query.read().get("signed_out").map(|_| view! { <Notice kind="success">"You are signed out."</Notice> })}
-                <form method="post" action="/auth/login" class="stack">
-                    <input type="hidden" name="next" value=next/>
-                    <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true/>
-                    <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
-                    <button class="button button-wide" type="submit">"Sign in"</button>
-                </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let typed = typed.await;
+                        view! {
+                            <form method="post" action="/auth/login" class="stack">
+                                <input type="hidden" name="next" value=next/>
+                                <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true value=typed.email/>
+                                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
+                                <button class="button button-wide" type="submit">"Sign in"</button>
+                            </form>
+                        }
+                    })}
+                </Suspense>
                 <PlatformSignIn/>
                 <details class="sso-discover">
                     <summary>"Continue with single sign-on"</summary>
@@ -116,6 +145,7 @@ fn PlatformSignIn() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let query = use_query_map();
+    let typed = typed_before();
     let invitation = move || query.read().get("invitation").unwrap_or_default();
     let problem = move || {
         let q = query.read();
@@ -139,10 +169,14 @@ pub fn SignUpPage() -> impl IntoView {
                     <Notice kind="info">"You will join the organisation that invited you once your account exists."</Notice>
                 })}
                 {move || general().map(|e| view! { <Notice kind="error">{e}</Notice> })}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let typed = typed.await;
+                        view! {
                 <form method="post" action="/auth/register" class="stack">
                     <input type="hidden" name="invitation" value=invitation/>
-                    <Field label="Your name" name="name" autocomplete="name" required=true maxlength=100 error=field_error("name")/>
-                    <Field label="E-mail" name="email" kind="email" autocomplete="email" required=true error=field_error("email")/>
+                    <Field label="Your name" name="name" autocomplete="name" required=true maxlength=100 error=field_error("name") value=typed.name/>
+                    <Field label="E-mail" name="email" kind="email" autocomplete="email" required=true error=field_error("email") value=typed.email/>
                     <Field
                         label="Password"
                         name="password"
@@ -156,6 +190,9 @@ pub fn SignUpPage() -> impl IntoView {
                     />
                     <button class="button button-wide" type="submit">"Create account"</button>
                 </form>
+                        }
+                    })}
+                </Suspense>
                 <p class="muted auth-switch">"Already have an account? " <a href=signin_href>"Sign in"</a></p>
             </div>
         </section>

@@ -4,12 +4,13 @@
 
 use app::{
     backend::{
-        auth::{caller::Caller, sessions},
+        auth::{caller::Caller, form_echo, sessions},
         error::DomainError,
         request_meta::RequestMeta,
         services::accounts,
         state::AppState,
     },
+    dto::account::FormEchoDto,
     error::AppError,
 };
 use axum::{
@@ -39,7 +40,14 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn back_to(page: &str, err: &AppError, next: &str) -> Response {
+/// Back to the form with the error's code, what was typed kept in the form-echo cookie.
+fn back_to(
+    state: &AppState,
+    page: &str,
+    err: &AppError,
+    next: &str,
+    typed: &FormEchoDto,
+) -> Response {
     let mut url = format!("{page}?error={}", err.code.as_str());
     if let Some(field) = &err.field {
         url.push_str(&format!("&field={field}"));
@@ -50,7 +58,11 @@ fn back_to(page: &str, err: &AppError, next: &str) -> Response {
     if next != "/" {
         url.push_str(&format!("&next={}", app::session::encode_next(next)));
     }
-    Redirect::to(&url).into_response()
+    (
+        [(header::SET_COOKIE, form_echo::set_cookie(state, typed))],
+        Redirect::to(&url),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -67,18 +79,32 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
+    let typed = FormEchoDto {
+        email: form.email.clone(),
+        name: String::new(),
+    };
     match accounts::login(&state, &form.email, form.password, &meta).await {
-        Ok((_, token)) => (
-            [(header::SET_COOKIE, sessions::set_cookie(&state, &token))],
-            Redirect::to(&next),
-        )
-            .into_response(),
+        Ok((_, token)) => signed_in(&state, &token, &next),
         // The organisation's own sign-in page offers its SSO and says why.
         Err(DomainError::SsoRequired { slug, .. }) => {
             Redirect::to(&format!("/t/{slug}/login?error=sso_required")).into_response()
         }
-        Err(err) => back_to("/login", &AppError::from(err), &next),
+        Err(err) => back_to(&state, "/login", &AppError::from(err), &next, &typed),
     }
+}
+
+/// The new session's cookie, the form echo forgotten, and on to `next`.
+fn signed_in(state: &AppState, token: &str, next: &str) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    for cookie in [
+        sessions::set_cookie(state, token),
+        form_echo::clear_cookie(state),
+    ] {
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -99,6 +125,10 @@ async fn register(
     let next = invitation
         .as_ref()
         .map_or_else(|| "/".to_string(), |t| format!("/invite/{t}"));
+    let typed = FormEchoDto {
+        email: form.email.clone(),
+        name: form.name.clone(),
+    };
     let registration = accounts::Registration {
         email: form.email.clone(),
         password: form.password.clone(),
@@ -106,15 +136,11 @@ async fn register(
         invitation,
     };
     if let Err(err) = accounts::register(&state, registration, &meta).await {
-        return back_to("/signup", &AppError::from(err), &next);
+        return back_to(&state, "/signup", &AppError::from(err), &next, &typed);
     }
     match accounts::login(&state, &form.email, form.password, &meta).await {
-        Ok((_, token)) => (
-            [(header::SET_COOKIE, sessions::set_cookie(&state, &token))],
-            Redirect::to(&next),
-        )
-            .into_response(),
-        Err(err) => back_to("/login", &AppError::from(err), &next),
+        Ok((_, token)) => signed_in(&state, &token, &next),
+        Err(err) => back_to(&state, "/login", &AppError::from(err), &next, &typed),
     }
 }
 

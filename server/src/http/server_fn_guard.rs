@@ -22,6 +22,7 @@ const REST_PREFIX: &str = "/api/v1/";
 pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/system/status",
     "/api/session/me",
+    "/api/session/form-echo",
     "/api/invitations/preview",
     "/api/sso/login-page",
     "/api/sso/platform-button",

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod caller;
+pub mod form_echo;
 pub mod oidc;
 pub mod password;
 pub mod password_policy;
