@@ -31,6 +31,15 @@ const MAX_ROUNDS: usize = 200;
 pub struct Key {
     key: String,
     free: i32,
+    /// What a right attempt does to the key: forget its failures (the account), or give
+    /// back its own count only (an address shared by many people).
+    on_success: OnSuccess,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnSuccess {
+    Forget,
+    GiveBack,
 }
 
 impl Key {
@@ -39,6 +48,7 @@ impl Key {
         Self {
             key: format!("account:{email}"),
             free: FREE_PER_ACCOUNT,
+            on_success: OnSuccess::Forget,
         }
     }
 
@@ -47,6 +57,7 @@ impl Key {
         Self {
             key: format!("address:{ip}"),
             free: FREE_PER_ADDRESS,
+            on_success: OnSuccess::GiveBack,
         }
     }
 
@@ -55,6 +66,7 @@ impl Key {
         Self {
             key: format!("signup:{ip}"),
             free: i32::try_from(free).unwrap_or(i32::MAX),
+            on_success: OnSuccess::GiveBack,
         }
     }
 }
@@ -73,12 +85,13 @@ impl Admission {
     /// Database errors.
     pub async fn succeeded(self, state: &AppState) -> Result<(), DomainError> {
         for key in &self.keys {
-            if key.key.starts_with("account:") {
-                auth_throttle::Entity::delete_by_id(key.key.clone())
-                    .exec(state.db())
-                    .await?;
-            } else {
-                give_back(state.db(), key).await?;
+            match key.on_success {
+                OnSuccess::Forget => {
+                    auth_throttle::Entity::delete_by_id(key.key.clone())
+                        .exec(state.db())
+                        .await?;
+                }
+                OnSuccess::GiveBack => give_back(state.db(), key).await?,
             }
         }
         Ok(())
