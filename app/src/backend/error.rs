@@ -22,6 +22,13 @@ pub enum DomainError {
     /// `0` is written for a person and says what clashed.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The value of one field clashes with what exists (a taken name or address); shown
+    /// next to that field.
+    #[error("conflict on {field}: {message}")]
+    FieldConflict {
+        field: &'static str,
+        message: String,
+    },
     #[error("not signed in")]
     Unauthenticated,
     #[error("forbidden")]
@@ -59,6 +66,13 @@ impl DomainError {
             message: message.into(),
         }
     }
+
+    pub fn taken(field: &'static str, message: impl Into<String>) -> Self {
+        Self::FieldConflict {
+            field,
+            message: message.into(),
+        }
+    }
 }
 
 /// True for a unique-constraint violation (both databases word it differently).
@@ -78,6 +92,10 @@ impl From<DomainError> for AppError {
             DomainError::Validation { field, message } => AppError::validation(field, message),
             DomainError::NotFound => AppError::not_found(),
             DomainError::Conflict(message) => AppError::new(ErrorCode::Conflict, message),
+            DomainError::FieldConflict { field, message } => AppError {
+                field: Some(field.into()),
+                ..AppError::new(ErrorCode::Conflict, message)
+            },
             DomainError::Unauthenticated => AppError::unauthenticated(),
             DomainError::Forbidden => AppError::forbidden(),
             DomainError::TokenLimitedToTenant => AppError::new(

@@ -10,6 +10,15 @@ use axum::{
 };
 use http::{header, StatusCode};
 
+/// The one answer to a body over the limit, wherever it is noticed (this layer, for a
+/// `Content-Length` over it; the API's extractors, for a body that grows past it).
+pub fn too_large() -> AppError {
+    AppError::new(
+        ErrorCode::PayloadTooLarge,
+        "The request is too large. Send less data at once.",
+    )
+}
+
 pub async fn json_payload_too_large<B>(response: http::Response<B>) -> Response
 where
     B: HttpBody<Data = Bytes> + Send + 'static,
@@ -21,11 +30,7 @@ where
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return AppError::new(
-            ErrorCode::PayloadTooLarge,
-            "The request is too large. Send less data at once.",
-        )
-        .into_response();
+        return too_large().into_response();
     }
     response.map(Body::new)
 }

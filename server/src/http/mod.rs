@@ -3,7 +3,7 @@
 
 pub mod api;
 mod auth_forms;
-mod body_limit;
+pub(crate) mod body_limit;
 mod client_meta;
 mod csrf;
 mod health;

@@ -4,7 +4,7 @@
 
 use app::{
     backend::{
-        auth::{caller::Caller, oidc::BROWSER_COOKIE, sessions},
+        auth::{caller::Caller, form_echo, oidc::BROWSER_COOKIE, sessions},
         request_meta::RequestMeta,
         services::sso_sign_in::{self, Callback, SsoFailure},
         state::AppState,
@@ -206,7 +206,18 @@ struct DiscoverForm {
 async fn discover(State(state): State<AppState>, Form(form): Form<DiscoverForm>) -> Response {
     match sso_sign_in::discover(&state, &form.email).await {
         Ok(Some(start)) => continue_to(&start, "Continue to your organisation's sign-in"),
-        Ok(None) => Redirect::to("/login?error=sso_unknown_domain").into_response(),
+        // Back to the form, the address kept for correcting it.
+        Ok(None) => {
+            let typed = app::dto::account::FormEchoDto {
+                email: form.email,
+                name: String::new(),
+            };
+            (
+                [(header::SET_COOKIE, form_echo::set_cookie(&state, &typed))],
+                Redirect::to("/login?error=sso_unknown_domain"),
+            )
+                .into_response()
+        }
         Err(err) => {
             tracing::warn!(error = %err, "single sign-on discovery failed");
             Redirect::to("/login?error=internal").into_response()

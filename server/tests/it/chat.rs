@@ -807,6 +807,71 @@ async fn retries_happen_only_before_the_first_token(app: TestApp) {
     );
 }
 
+/// While a busy provider is waited for, the stream says so (`retrying` with the seconds of
+/// its `Retry-After`) before any text; the answer then streams as usual.
+async fn a_busy_provider_is_announced_in_the_stream_before_the_retry(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let chat = new_chat(&app, &ws, &ws.member).await;
+    let content = "Patience in the stream /fail-once:429:2";
+    let (mut stream, _) = send_streamed(&app, &ws, &ws.member, &chat, content).await;
+    let first = stream.next().await.unwrap();
+    assert_eq!(first.event, "retrying", "{first:?}");
+    assert_eq!(first.json(), json!({ "seconds": 2 }));
+    let rest = stream.rest().await;
+    assert_eq!(text_of(&rest), expected_answer(content));
+    assert_eq!(rest.last().unwrap().event, "done");
+    assert!(
+        rest.iter().all(|e| e.event != "retrying"),
+        "one wait, told once"
+    );
+}
+
+/// The chat page's new chat is stored with its first message, never empty: a refused first
+/// message leaves no chat behind, whether refused before the chat is made or after.
+async fn a_new_chat_is_stored_with_its_first_message_or_not_at_all(app: TestApp) {
+    let up = upstream().await;
+    let ws = workspace(&app, "acme", &up).await;
+    let start = |content: &str, client_id: &str| {
+        let form = [
+            ("slug", ws.slug.clone()),
+            ("content", content.to_string()),
+            ("model", String::new()),
+            ("client_message_id", client_id.to_string()),
+        ];
+        let app = &app;
+        let member = ws.member.clone();
+        async move { app.server_fn(&member, "/api/chat/start", &form).await }
+    };
+    let listed = || async {
+        app.api(Method::GET, &ws.chats(), &ws.member, None)
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+
+    let empty = start("   ", "first-try").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.text());
+    let bad_id = start("A fine question", "").await;
+    assert_eq!(bad_id.status, StatusCode::BAD_REQUEST, "{}", bad_id.text());
+    assert_eq!(listed().await, 0, "refused first messages store no chat");
+
+    let started = start("Hello new chat", "first-message").await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text());
+    let chat = started.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(listed().await, 1);
+    let stored = messages(&app, &ws, &ws.member, &chat).await;
+    assert_eq!(stored.len(), 2, "the question and its answer");
+    assert_eq!(stored[0]["content"], "Hello new chat");
+    let answer = stored[1]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        settled(&app, &ws, &ws.member, &chat, &answer).await["status"],
+        "complete"
+    );
+}
+
 // 5 ---------------------------------------------------------------------------------------
 
 async fn stop_keeps_the_text_so_far_and_cancels_the_upstream_request(app: TestApp) {
@@ -2351,6 +2416,8 @@ on_both_databases! {
     broken_streams => broken_streams_end_as_stored_errors_keeping_the_text_so_far;
     silent_mid_answer => a_provider_falling_silent_mid_answer_ends_as_an_error;
     retries => retries_happen_only_before_the_first_token;
+    retrying_event => a_busy_provider_is_announced_in_the_stream_before_the_retry;
+    new_chat_with_first_message => a_new_chat_is_stored_with_its_first_message_or_not_at_all;
     stop => stop_keeps_the_text_so_far_and_cancels_the_upstream_request;
     disconnect => closing_the_stream_stops_the_answer_and_events_replay_it;
     idempotent_send => sending_twice_with_one_client_message_id_answers_once;

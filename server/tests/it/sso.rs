@@ -90,20 +90,6 @@ fn connection_form(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-/// Calls a server function as a same-origin browser form post.
-async fn server_fn(app: &TestApp, who: &As, path: &str, form: &[(String, String)]) -> TestResponse {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let mut req = Request::post(path)
-        .header("origin", PUBLIC_ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let As::Cookie(cookie) = who {
-        req = req.header("cookie", cookie);
-    }
-    app.send(req.body(Body::from(body)).unwrap()).await
-}
-
 fn pairs(form: &[(&str, &str)]) -> Vec<(String, String)> {
     form.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -127,13 +113,13 @@ impl World {
         let app = TestApp::with_auth(url, handle, auth).await;
         let owner = app.user("owner@acme.example").await;
         app.tenant(&owner, SLUG).await;
-        let saved = server_fn(
-            &app,
-            &owner,
-            "/api/sso/save",
-            &connection_form(&[("client_secret", secret)]),
-        )
-        .await;
+        let saved = app
+            .server_fn(
+                &owner,
+                "/api/sso/save",
+                &connection_form(&[("client_secret", secret)]),
+            )
+            .await;
         assert_eq!(saved.status, StatusCode::OK, "save: {}", saved.text());
         let connection = saved.json()["id"].as_str().unwrap().to_string();
         assert_eq!(saved.json()["issuer"], idp.issuer(DIRECTORY));
@@ -152,13 +138,10 @@ impl World {
     async fn reconfigure(&self, overrides: &[(&str, &str)]) {
         let mut all = vec![("id", self.connection.as_str()), ("client_secret", "")];
         all.extend_from_slice(overrides);
-        let r = server_fn(
-            &self.app,
-            &self.owner,
-            "/api/sso/save",
-            &connection_form(&all),
-        )
-        .await;
+        let r = self
+            .app
+            .server_fn(&self.owner, "/api/sso/save", &connection_form(&all))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "reconfigure: {}", r.text());
     }
 
@@ -807,13 +790,14 @@ async fn require_sso_closes_the_password_path_for_members(w: World) {
     .await
     .unwrap();
 
-    let r = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/require",
-        &pairs(&[("slug", SLUG), ("require_sso", "on")]),
-    )
-    .await;
+    let r = w
+        .app
+        .server_fn(
+            &w.owner,
+            "/api/sso/require",
+            &pairs(&[("slug", SLUG), ("require_sso", "on")]),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let sessions = w.sessions().await;
     let refused = password_login(&w.app, "ken@acme.example").await;
@@ -827,13 +811,10 @@ async fn require_sso_closes_the_password_path_for_members(w: World) {
     w.app.login("root@platform.example").await;
 
     // Switched off again: the member's password works again.
-    let r = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/require",
-        &pairs(&[("slug", SLUG)]),
-    )
-    .await;
+    let r = w
+        .app
+        .server_fn(&w.owner, "/api/sso/require", &pairs(&[("slug", SLUG)]))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     w.app.login("ken@acme.example").await;
 }
@@ -847,26 +828,24 @@ async fn the_client_secret_never_leaves_the_server(db: Db) {
     let w = World::with_secret(db, &canary).await;
     let mut seen: Vec<(String, String)> = Vec::new();
 
-    let settings = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/settings",
-        &pairs(&[("slug", SLUG)]),
-    )
-    .await;
+    let settings = w
+        .app
+        .server_fn(&w.owner, "/api/sso/settings", &pairs(&[("slug", SLUG)]))
+        .await;
     assert_eq!(settings.status, StatusCode::OK, "{}", settings.text());
     assert_eq!(
         settings.json()["connections"][0]["client_secret_hint"],
         format!("…{}", &random[random.len() - 4..])
     );
     seen.push(("settings".into(), settings.text()));
-    let test = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/test",
-        &pairs(&[("slug", SLUG), ("id", &w.connection)]),
-    )
-    .await;
+    let test = w
+        .app
+        .server_fn(
+            &w.owner,
+            "/api/sso/test",
+            &pairs(&[("slug", SLUG), ("id", &w.connection)]),
+        )
+        .await;
     assert_eq!(test.status, StatusCode::OK, "{}", test.text());
     assert_eq!(test.json()["ok"], true, "{}", test.text());
     seen.push(("test".into(), test.text()));
@@ -875,25 +854,27 @@ async fn the_client_secret_never_leaves_the_server(db: Db) {
         ("client_secret", ""),
         ("name", "Contoso"),
     ]);
-    let kept = server_fn(&w.app, &w.owner, "/api/sso/save", &form).await;
+    let kept = w.app.server_fn(&w.owner, "/api/sso/save", &form).await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.text());
     seen.push(("save without secret".into(), kept.text()));
-    let again = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/save",
-        &connection_form(&[("name", "Contoso"), ("client_secret", &canary)]),
-    )
-    .await;
+    let again = w
+        .app
+        .server_fn(
+            &w.owner,
+            "/api/sso/save",
+            &connection_form(&[("name", "Contoso"), ("client_secret", &canary)]),
+        )
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
     seen.push(("conflicting save".into(), again.text()));
-    let second = server_fn(
-        &w.app,
-        &w.owner,
-        "/api/sso/save",
-        &connection_form(&[("name", "Contoso backup"), ("client_secret", &canary)]),
-    )
-    .await;
+    let second = w
+        .app
+        .server_fn(
+            &w.owner,
+            "/api/sso/save",
+            &connection_form(&[("name", "Contoso backup"), ("client_secret", &canary)]),
+        )
+        .await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.text());
     seen.push(("create".into(), second.text()));
     let second_id = second.json()["id"].as_str().unwrap().to_string();
@@ -910,17 +891,18 @@ async fn the_client_secret_never_leaves_the_server(db: Db) {
             pairs(&[("slug", SLUG), ("id", &second_id)]),
         ),
     ] {
-        let r = server_fn(&w.app, &w.owner, path, &form).await;
+        let r = w.app.server_fn(&w.owner, path, &form).await;
         assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.text());
         seen.push((what.into(), r.text()));
     }
-    let login_page = server_fn(
-        &w.app,
-        &As::Anonymous,
-        "/api/sso/login-page",
-        &pairs(&[("slug", SLUG)]),
-    )
-    .await;
+    let login_page = w
+        .app
+        .server_fn(
+            &As::Anonymous,
+            "/api/sso/login-page",
+            &pairs(&[("slug", SLUG)]),
+        )
+        .await;
     assert_eq!(login_page.status, StatusCode::OK, "{}", login_page.text());
     seen.push(("login page".into(), login_page.text()));
     let page = w
@@ -1003,13 +985,13 @@ async fn an_issuer_at_an_internal_address_is_refused_at_save(w: World) {
         "http://10.0.0.5/tenant/v2.0",
     ] {
         let form = connection_form(&[("kind", "oidc"), ("issuer", issuer), ("name", issuer)]);
-        let r = server_fn(&w.app, &w.owner, "/api/sso/save", &form).await;
+        let r = w.app.server_fn(&w.owner, "/api/sso/save", &form).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{issuer}: {}", r.text());
         assert_eq!(r.json()["field"], "issuer", "{issuer}: {}", r.text());
     }
     // An Entra directory must be a GUID: no path tricks into the authority URL.
     let form = connection_form(&[("directory_id", "../../evil"), ("name", "Evil")]);
-    let r = server_fn(&w.app, &w.owner, "/api/sso/save", &form).await;
+    let r = w.app.server_fn(&w.owner, "/api/sso/save", &form).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     assert_eq!(r.json()["field"], "directory_id");
 

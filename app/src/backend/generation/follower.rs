@@ -1,7 +1,7 @@
 //! Following a live answer: the text so far, then every new piece exactly once, even if
 //! this follower fell behind the broadcast (it then catches up from the stored text).
 
-use super::live::{Live, LiveEvent};
+use super::live::{whole_seconds, Live, LiveEvent};
 use crate::dto::chat::MessageDto;
 use std::sync::Arc;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -9,6 +9,8 @@ use tokio::sync::broadcast::{self, error::RecvError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowEvent {
     Delta(String),
+    /// The provider is busy; the request goes again after this many seconds.
+    Retrying(u64),
     Done(Box<MessageDto>),
 }
 
@@ -19,20 +21,27 @@ pub struct Follower {
     sent: usize,
     finished: bool,
     pending_done: Option<Box<MessageDto>>,
+    /// A wait for a busy provider that began before this follower did.
+    pending_retry: Option<u64>,
 }
 
 impl Follower {
     /// Starts following. `from_start` replays the text so far as the first delta; without
     /// it the follower starts at the current end (a REST stream that saw nothing yet).
     pub fn new(live: Arc<Live>, from_start: bool) -> (Self, String) {
-        let (events, snapshot, done) = match live.progress.lock() {
+        let (events, snapshot, done, retry_at) = match live.progress.lock() {
             Ok(progress) => (
                 live.events.subscribe(),
                 progress.text.clone(),
                 progress.done.clone(),
+                progress.retry_at,
             ),
-            Err(_) => (live.events.subscribe(), String::new(), None),
+            Err(_) => (live.events.subscribe(), String::new(), None, None),
         };
+        let pending_retry = retry_at
+            .map(|at| at.saturating_duration_since(std::time::Instant::now()))
+            .filter(|left| !left.is_zero())
+            .map(whole_seconds);
         let sent = if from_start { 0 } else { snapshot.len() };
         let mut follower = Self {
             live,
@@ -40,6 +49,7 @@ impl Follower {
             sent,
             finished: false,
             pending_done: None,
+            pending_retry,
         };
         if let Some(done) = done {
             follower.finished = true;
@@ -68,6 +78,9 @@ impl Follower {
         if self.finished {
             return None;
         }
+        if let Some(seconds) = self.pending_retry.take() {
+            return Some(FollowEvent::Retrying(seconds));
+        }
         loop {
             match self.events.recv().await {
                 Ok(LiveEvent::Delta { start, text }) => {
@@ -81,6 +94,7 @@ impl Follower {
                         text.get(skip..).unwrap_or_default().to_string(),
                     ));
                 }
+                Ok(LiveEvent::Retrying { seconds }) => return Some(FollowEvent::Retrying(seconds)),
                 Ok(LiveEvent::Done(message)) => {
                     self.finished = true;
                     let rest = message
@@ -148,5 +162,20 @@ mod tests {
         assert_eq!(got, expected);
         live.push("tail");
         assert_eq!(delta(&mut follower).await, "tail");
+    }
+
+    /// Someone who starts following during a wait for a busy provider hears of it first.
+    #[tokio::test]
+    async fn a_follower_arriving_during_a_retry_wait_is_told_of_it() {
+        let live = Live::new(Uuid::nil(), Uuid::nil(), Uuid::nil());
+        live.retrying(std::time::Duration::from_millis(2_500));
+        let (mut follower, _) = Follower::new(Arc::clone(&live), true);
+        assert_eq!(follower.next().await, Some(FollowEvent::Retrying(3)));
+        live.push("text");
+        assert_eq!(delta(&mut follower).await, "text");
+        let (mut late, first) = Follower::new(Arc::clone(&live), true);
+        assert_eq!(first, "text", "text ends the wait");
+        live.push(" more");
+        assert_eq!(delta(&mut late).await, " more");
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::dto::chat::MessageDto;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -22,12 +23,19 @@ pub enum LiveEvent {
         start: usize,
         text: Arc<str>,
     },
+    /// The provider is busy: the request goes again after this many seconds.
+    Retrying {
+        seconds: u64,
+    },
     Done(Box<MessageDto>),
 }
 
 pub(super) struct Progress {
     pub text: String,
     pub done: Option<MessageDto>,
+    /// While a busy provider is waited for: when it is asked again (told to followers that
+    /// arrive during the wait, too).
+    pub retry_at: Option<Instant>,
 }
 
 /// Deltas a follower may fall behind before it is resynchronised from the text so far
@@ -54,6 +62,7 @@ impl Live {
             progress: Mutex::new(Progress {
                 text: String::new(),
                 done: None,
+                retry_at: None,
             }),
             events: broadcast::channel(EVENT_SLOTS).0,
             cancel: CancellationToken::new(),
@@ -64,11 +73,22 @@ impl Live {
     /// Appends streamed text and tells the followers. One short lock per chunk.
     pub(super) fn push(&self, text: &str) {
         if let Ok(mut progress) = self.progress.lock() {
+            progress.retry_at = None;
             let start = progress.text.len();
             progress.text.push_str(text);
             let _ = self.events.send(LiveEvent::Delta {
                 start,
                 text: Arc::from(text),
+            });
+        }
+    }
+
+    /// Tells the followers that the provider asked to wait (nothing is written meanwhile).
+    pub(super) fn retrying(&self, wait: Duration) {
+        if let Ok(mut progress) = self.progress.lock() {
+            progress.retry_at = Some(Instant::now() + wait);
+            let _ = self.events.send(LiveEvent::Retrying {
+                seconds: whole_seconds(wait),
             });
         }
     }
@@ -102,4 +122,9 @@ impl Live {
     pub(super) fn stop_reason(&self) -> Option<StopReason> {
         self.reason.lock().ok().and_then(|r| *r)
     }
+}
+
+/// A wait as people count it: a started second counts.
+pub(super) fn whole_seconds(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis().div_ceil(1000)).unwrap_or(u64::MAX)
 }

@@ -90,7 +90,9 @@ async fn run(state: &AppState, generations: &Generations, job: Job, live: &Arc<L
     // This task lives as long as its answer streams, and a future is as large as its
     // largest await: the database and provider calls made once (open, flush, store) are
     // boxed, so their space is taken only while they run.
-    let opening = Box::pin(async move { connection.stream_chat(&request).await });
+    let retrying = Arc::clone(live);
+    let on_retry: crate::backend::llm::OnRetry = Arc::new(move |wait| retrying.retrying(wait));
+    let opening = Box::pin(async move { connection.stream_chat(&request, Some(on_retry)).await });
     let ending = stream_answer(state, &job, opening, live).await;
     let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     let text = live.text();

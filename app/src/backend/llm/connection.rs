@@ -6,7 +6,7 @@ use super::{
     failure::ProviderFailure,
     outbound::Outbound,
     stream::{events, AnswerStream, Chunk, RawStream},
-    transport::{self, RetryAfterSeen},
+    transport::{self, OnRetry, RetryAfterSeen},
 };
 use crate::dto::chat::{MessageRole, ProviderKind};
 use async_openai::Client;
@@ -103,7 +103,11 @@ impl Connection {
         })
     }
 
-    fn client(&self, deployment: Option<&str>) -> (Client<ProviderConfig>, RetryAfterSeen) {
+    fn client(
+        &self,
+        deployment: Option<&str>,
+        on_retry: Option<OnRetry>,
+    ) -> (Client<ProviderConfig>, RetryAfterSeen) {
         let mut config = ProviderConfig::new(
             self.kind,
             &self.base,
@@ -113,7 +117,7 @@ impl Connection {
         if let Some(deployment) = deployment {
             config = config.for_deployment(deployment);
         }
-        let seen = RetryAfterSeen::default();
+        let seen = RetryAfterSeen::telling(on_retry);
         let client = Client::build(self.http.clone(), config)
             .with_http_service(transport::service(self.http.clone(), seen.clone()));
         (client, seen)
@@ -124,7 +128,7 @@ impl Connection {
     /// # Errors
     /// The provider's failure, classified.
     pub async fn list_models(&self) -> Result<Vec<String>, ProviderFailure> {
-        let (client, seen) = self.client(None);
+        let (client, seen) = self.client(None, None);
         let list: ModelList = client
             .models()
             .list_byot()
@@ -136,16 +140,18 @@ impl Connection {
         Ok(ids)
     }
 
-    /// Starts a streamed answer. Retries happen inside, before the first byte.
+    /// Starts a streamed answer. Retries happen inside, before the first byte; `on_retry`
+    /// hears each wait.
     ///
     /// # Errors
     /// The provider's failure, classified.
     pub async fn stream_chat(
         &self,
         request: &ChatRequest,
+        on_retry: Option<OnRetry>,
     ) -> Result<AnswerStream, ProviderFailure> {
         let deployment = (self.kind == ProviderKind::AzureOpenai).then_some(request.model.as_str());
-        let (client, seen) = self.client(deployment);
+        let (client, seen) = self.client(deployment, on_retry);
         let wire = WireRequest {
             model: &request.model,
             messages: &request.messages,

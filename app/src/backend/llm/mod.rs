@@ -15,3 +15,4 @@ pub use failure::ProviderFailure;
 pub use outbound::Outbound;
 pub use platform::PlatformAi;
 pub use stream::{AnswerEvent, AnswerStream};
+pub use transport::OnRetry;

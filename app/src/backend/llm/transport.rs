@@ -14,18 +14,38 @@ const MAX_RETRIES: u32 = 3;
 /// Longer waits are not worth holding a person's message for: fail and say when to retry.
 const MAX_WAIT: Duration = Duration::from_secs(10);
 
-/// The `Retry-After` of the last 429, for the message shown in the chat.
-#[derive(Debug, Clone, Default)]
-pub struct RetryAfterSeen(Arc<Mutex<Option<u64>>>);
+/// Told the wait before each retry, so the person sees why nothing is written yet.
+pub type OnRetry = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// What the transport saw while retrying: the `Retry-After` of the last 429 (for the
+/// message shown when retries run out), and who to tell about each wait.
+#[derive(Clone, Default)]
+pub struct RetryAfterSeen {
+    last: Arc<Mutex<Option<u64>>>,
+    on_retry: Option<OnRetry>,
+}
 
 impl RetryAfterSeen {
+    pub fn telling(on_retry: Option<OnRetry>) -> Self {
+        Self {
+            last: Arc::default(),
+            on_retry,
+        }
+    }
+
     pub fn get(&self) -> Option<u64> {
-        self.0.lock().ok().and_then(|v| *v)
+        self.last.lock().ok().and_then(|v| *v)
     }
 
     fn set(&self, secs: Option<u64>) {
-        if let Ok(mut slot) = self.0.lock() {
+        if let Ok(mut slot) = self.last.lock() {
             *slot = secs;
+        }
+    }
+
+    fn waiting(&self, wait: Duration) {
+        if let Some(on_retry) = &self.on_retry {
+            on_retry(wait);
         }
     }
 }
@@ -79,6 +99,7 @@ async fn send(
             wait_ms = wait.as_millis() as u64,
             "retrying provider request"
         );
+        seen.waiting(wait);
         tokio::time::sleep(wait).await;
     }
 }

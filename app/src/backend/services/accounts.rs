@@ -65,8 +65,9 @@ pub async fn register(
     // than a new one.
     let hash = state.passwords().hash(reg.password).await?;
     let taken = || {
-        DomainError::Conflict(
-            "An account with this e-mail address already exists. Sign in instead.".into(),
+        DomainError::taken(
+            "email",
+            "An account with this e-mail address already exists. Sign in instead.",
         )
     };
     if users::by_email(state.db(), &email).await?.is_some() {

@@ -17,7 +17,9 @@ use crate::backend::{
     },
     state::AppState,
 };
-use crate::dto::chat::{ExchangeDto, MessageDto, MessagePageDto, MessageRole, MessageStatus};
+use crate::dto::chat::{
+    ChatDto, ExchangeDto, MessageDto, MessagePageDto, MessageRole, MessageStatus,
+};
 use crate::roles::Role;
 use sea_orm::SqlErr;
 use std::sync::Arc;
@@ -159,6 +161,36 @@ pub async fn send(
     Err(DomainError::Conflict(
         "This chat is busy with other messages right now. Send yours again.".into(),
     ))
+}
+
+/// Starts a chat with its first question: a chat is stored only once something is said
+/// in it, so "New chat" leaves no empty chats behind. When the question is refused the chat
+/// goes too (deleted as by the person, purged with the other deleted chats).
+///
+/// # Errors
+/// As `chats::create`, then as `send`.
+pub async fn start_chat(
+    state: &AppState,
+    auth: &Authorized<grants::UseWorkspace>,
+    input: SendInput,
+) -> Result<(ChatDto, Sent), DomainError> {
+    // Refused before anything is stored, when the text alone says so.
+    content(&input.content)?;
+    let new = super::chats::NewChat {
+        title: None,
+        model: input.model.clone(),
+        system_prompt: None,
+    };
+    let chat = super::chats::create(state, auth, new).await?;
+    match send(state, auth, chat.id, input).await {
+        Ok(sent) => Ok((chat, sent)),
+        Err(refused) => {
+            if let Err(e) = super::chats::delete(state, auth, chat.id).await {
+                tracing::warn!(error = %e, "could not remove a chat whose first message was refused");
+            }
+            Err(refused)
+        }
+    }
 }
 
 /// One try at a send; `None` when another send to the chat stored its exchange first (the

@@ -193,7 +193,7 @@ pub async fn create(
     let tx = auth.begin(state).await?;
     let row = providers::insert(&tx, row).await.map_err(|e| {
         if crate::backend::error::is_unique_violation(&e) {
-            DomainError::Conflict("A provider with this name exists already.".into())
+            DomainError::taken("name", "A provider with this name exists already.")
         } else {
             e.into()
         }
@@ -268,7 +268,7 @@ pub async fn update(
     apply(state, &mut row, input)?;
     let row = providers::save(&tx, row).await.map_err(|e| {
         if crate::backend::error::is_unique_violation(&e) {
-            DomainError::Conflict("A provider with this name exists already.".into())
+            DomainError::taken("name", "A provider with this name exists already.")
         } else {
             e.into()
         }

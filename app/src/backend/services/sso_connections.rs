@@ -328,7 +328,7 @@ pub async fn create(
     let tx = auth.begin(state).await?;
     let row = sso::insert_connection(&tx, row).await.map_err(|e| {
         if crate::backend::error::is_unique_violation(&e) {
-            DomainError::Conflict("A connection with this name exists already.".into())
+            DomainError::taken("name", "A connection with this name exists already.")
         } else {
             e.into()
         }
@@ -364,7 +364,7 @@ pub async fn update(
     apply(state, auth, &mut row, input)?;
     let row = sso::save_connection(&tx, row).await.map_err(|e| {
         if crate::backend::error::is_unique_violation(&e) {
-            DomainError::Conflict("A connection with this name exists already.".into())
+            DomainError::taken("name", "A connection with this name exists already.")
         } else {
             e.into()
         }

@@ -44,7 +44,7 @@ pub async fn create(
     }
     let slug = validate::slug(slug)?;
     let name = validate::tenant_name(name)?;
-    let taken = || DomainError::Conflict("This address is already taken. Choose another.".into());
+    let taken = || DomainError::taken("slug", "This address is already taken. Choose another.");
     if tenants::by_slug(state.db(), &slug).await?.is_some() {
         return Err(taken());
     }

@@ -341,6 +341,14 @@ fn delta_event(text: &str) -> Event {
         .data(serde_json::json!({ "text": text }).to_string())
 }
 
+/// `retrying` `{"seconds": n}`: the provider is busy and is asked again after `n` seconds;
+/// nothing is written meanwhile.
+fn retrying_event(seconds: u64) -> Event {
+    Event::default()
+        .event("retrying")
+        .data(serde_json::json!({ "seconds": seconds }).to_string())
+}
+
 /// `done` with the stored answer, or `error` with its code and sentence.
 fn final_event(message: &MessageDto) -> Event {
     match (&message.status, &message.error) {
@@ -409,6 +417,9 @@ fn follow_live(
         futures_util::stream::unfold((follower, guard), |(mut follower, mut guard)| async move {
             match follower.next().await? {
                 FollowEvent::Delta(text) => Some((Ok(delta_event(&text)), (follower, guard))),
+                FollowEvent::Retrying(seconds) => {
+                    Some((Ok(retrying_event(seconds)), (follower, guard)))
+                }
                 FollowEvent::Done(message) => {
                     guard.0 = None; // finished: nothing to stop
                     Some((Ok(final_event(&message)), (follower, guard)))

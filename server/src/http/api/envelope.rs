@@ -32,10 +32,7 @@ pub async fn wrap_bare_errors(response: Response) -> Response {
             ErrorCode::MethodNotAllowed,
             "This endpoint does not take this method. The endpoints are listed in /api/v1/openapi.json.",
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
-            ErrorCode::PayloadTooLarge,
-            "The request is too large. Send less data at once.",
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::http::body_limit::too_large(),
         s if s.is_client_error() => AppError::new(
             ErrorCode::BadRequest,
             "The request was not understood. The endpoints and what they take are listed in /api/v1/openapi.json.",

@@ -403,7 +403,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Method::POST,
             "/tenants/{slug}/chats/{id}/messages",
             Tenant(Permission::UseWorkspace),
-            "Send a message; `\"stream\": true` answers with server-sent events",
+            "Send a message; `\"stream\": true` answers with server-sent events: `message`, `delta` `{text}`, `retrying` `{seconds}` while the provider is busy, then `done` or `error`",
             post(chats::send),
         )
         .streaming(),
@@ -419,7 +419,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Method::GET,
             "/tenants/{slug}/chats/{id}/messages/{message_id}/events",
             Tenant(Permission::UseWorkspace),
-            "Follow an answer as server-sent events (the text so far, then new text)",
+            "Follow an answer as server-sent events (the text so far, then new text; `retrying` `{seconds}` while the provider is busy)",
             get(chats::follow),
         )
         .streaming(),

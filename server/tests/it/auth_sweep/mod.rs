@@ -6,7 +6,7 @@
 //! too weakly guarded endpoint.
 
 use crate::support::{
-    api::{api_request, As},
+    api::{api_request, server_fn_request, As},
     on_both_databases, sqlite_url, TestApp, TestResponse, PUBLIC_ORIGIN,
 };
 use app::backend::{
@@ -21,7 +21,6 @@ use axum::{
     routing::{get, patch},
 };
 use http::{Method, Request, StatusCode};
-use openidconnect::url::form_urlencoded;
 use roles::SERVER_FN_ACCESS;
 use serde_json::json;
 use server::http::api::{endpoints, extract::Auth, Access, Endpoint};
@@ -132,26 +131,6 @@ fn table(endpoints: &[Endpoint]) -> Vec<(Method, &'static str, Access)> {
         .collect()
 }
 
-/// Calls a server function with a form, as the browser's form post does.
-fn server_fn_request(path: &str, who: &As, form: &[(&str, String)]) -> Request<Body> {
-    let mut req = Request::post(path)
-        .header("origin", PUBLIC_ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded");
-    match who {
-        As::Anonymous => {}
-        As::Cookie(cookie) => req = req.header("cookie", cookie),
-        As::Bearer(token) => req = req.header("authorization", format!("Bearer {token}")),
-    }
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    req.body(Body::from(body)).unwrap()
-}
-
-async fn server_fn(app: &TestApp, who: &As, path: &str, form: &[(&str, String)]) -> TestResponse {
-    app.send(server_fn_request(path, who, form)).await
-}
-
 /// An enabled OpenID Connect connection of tenant `slug` (its issuer is a closed port).
 async fn create_sso(app: &TestApp, owner: &As, slug: &str) -> String {
     let form: Vec<(&str, String)> = [
@@ -166,7 +145,7 @@ async fn create_sso(app: &TestApp, owner: &As, slug: &str) -> String {
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))
     .collect();
-    let r = server_fn(app, owner, "/api/sso/save", &form).await;
+    let r = app.server_fn(owner, "/api/sso/save", &form).await;
     assert_eq!(r.status, StatusCode::OK, "create SSO: {}", r.text());
     r.json()["id"].as_str().unwrap().to_string()
 }
@@ -410,13 +389,9 @@ async fn tenant_a_as_its_owner_sees_it(app: &TestApp, owner: &As, chat: &str) ->
     ] {
         seen.push_str(&app.api(Method::GET, &path, owner, None).await.text());
     }
-    let sso = server_fn(
-        app,
-        owner,
-        "/api/sso/settings",
-        &[("slug", "sweep-a".into())],
-    )
-    .await;
+    let sso = app
+        .server_fn(owner, "/api/sso/settings", &[("slug", "sweep-a")])
+        .await;
     seen.push_str(&sso.text());
     seen
 }
@@ -438,7 +413,9 @@ async fn every_server_function_refuses_another_tenants_member(app: TestApp) {
         if public.contains(&path.as_str()) || NOT_TENANT_SCOPED.contains(&path.as_str()) {
             continue;
         }
-        let r = server_fn(&app, &b_member, &path, &server_fn_form(&path, &ids)).await;
+        let r = &app
+            .server_fn(&b_member, &path, &server_fn_form(&path, &ids))
+            .await;
         let expected = if path.starts_with("/api/admin/") {
             StatusCode::FORBIDDEN
         } else {

@@ -302,13 +302,9 @@ impl World {
             let text = app.api(Method::GET, &path, who, None).await.text();
             seen.push((format!("GET {path}"), text));
         }
-        let sso = server_fn(
-            app,
-            &people.boss,
-            "/api/sso/settings",
-            &[("slug", slug.clone())],
-        )
-        .await;
+        let sso = app
+            .server_fn(&people.boss, "/api/sso/settings", &[("slug", slug.clone())])
+            .await;
         seen.push(("POST /api/sso/settings".into(), sso.text()));
         seen
     }
@@ -488,7 +484,7 @@ pub(super) const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("/api/chat/context", Tenant(ViewTenant)),
         ("/api/chat/list", Tenant(UseWorkspace)),
         ("/api/chat/get", Tenant(UseWorkspace)),
-        ("/api/chat/create", Tenant(UseWorkspace)),
+        ("/api/chat/start", Tenant(UseWorkspace)),
         ("/api/chat/update", Tenant(UseWorkspace)),
         ("/api/chat/delete", Tenant(UseWorkspace)),
         ("/api/chat/restore", Tenant(UseWorkspace)),

@@ -97,17 +97,13 @@ impl TestApp {
     }
 
     /// Calls a server function with a form, as the browser's form post does.
-    pub async fn server_fn(&self, who: &As, path: &str, form: &[(&str, &str)]) -> TestResponse {
-        let body = openidconnect::url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let req = with_credential(
-            Request::post(path)
-                .header("origin", PUBLIC_ORIGIN)
-                .header("content-type", "application/x-www-form-urlencoded"),
-            who,
-        );
-        self.send(req.body(Body::from(body)).unwrap()).await
+    pub async fn server_fn<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        who: &As,
+        path: &str,
+        form: &[(K, V)],
+    ) -> TestResponse {
+        self.send(server_fn_request(path, who, form)).await
     }
 
     pub async fn user_id(&self, who: &As) -> String {
@@ -116,6 +112,24 @@ impl TestApp {
             .unwrap()
             .to_string()
     }
+}
+
+/// A server function called as the browser's same-origin form post does.
+pub fn server_fn_request<K: AsRef<str>, V: AsRef<str>>(
+    path: &str,
+    who: &As,
+    form: &[(K, V)],
+) -> Request<Body> {
+    let body = openidconnect::url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let req = with_credential(
+        Request::post(path)
+            .header("origin", PUBLIC_ORIGIN)
+            .header("content-type", "application/x-www-form-urlencoded"),
+        who,
+    );
+    req.body(Body::from(body)).unwrap()
 }
 
 /// `name=value` of the session cookie a response sets.
