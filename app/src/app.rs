@@ -1,20 +1,12 @@
 //! The HTML document shell and the one route table of the application.
 
 use crate::components::{shell_layout::ShellLayout, theme::Theme};
-use crate::routes::{
-    home::HomePage,
-    lazy::{
-        AccountRoute, AdminRoute, AiSettingsRoute, ChatRoute, InvitationRoute, MembersRoute,
-        NewTenantRoute, SignInRoute, SignUpRoute, SsoProblemRoute, SsoSettingsRoute, StatusRoute,
-        TenantRoute, TenantSignInRoute,
-    },
-    not_found::NotFound,
-};
+use crate::routes::{home::HomePage, lazy::Page, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
-    path, Lazy,
+    path,
 };
 
 /// The full HTML document, rendered on the server only.
@@ -46,6 +38,9 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::theme::provide_theme();
     crate::components::current_user::provide_current_user();
+    crate::components::toast::provide_toasts();
+    crate::components::confirm::provide_confirm();
+    crate::components::command_palette::provide_palette();
 
     view! {
         <Title formatter=|page: String| {
@@ -55,20 +50,20 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <ShellLayout><NotFound/></ShellLayout> }>
                 <ParentRoute path=path!("") view=|| view! { <ShellLayout><Outlet/></ShellLayout> }>
                     <Route path=path!("") view=HomePage/>
-                    <Route path=path!("status") view={Lazy::<StatusRoute>::new()}/>
-                    <Route path=path!("login") view={Lazy::<SignInRoute>::new()}/>
-                    <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()}/>
-                    <Route path=path!("invite/:token") view={Lazy::<InvitationRoute>::new()}/>
-                    <Route path=path!("new") view={Lazy::<NewTenantRoute>::new()}/>
-                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
-                    <Route path=path!("admin") view={Lazy::<AdminRoute>::new()}/>
-                    <Route path=path!("t/:slug") view={Lazy::<TenantRoute>::new()}/>
-                    <Route path=path!("t/:slug/members") view={Lazy::<MembersRoute>::new()}/>
-                    <Route path=path!("t/:slug/chat") view={Lazy::<ChatRoute>::new()}/>
-                    <Route path=path!("t/:slug/settings/ai") view={Lazy::<AiSettingsRoute>::new()}/>
-                    <Route path=path!("t/:slug/settings/sso") view={Lazy::<SsoSettingsRoute>::new()}/>
-                    <Route path=path!("t/:slug/login") view={Lazy::<TenantSignInRoute>::new()}/>
-                    <Route path=path!("sso/problem") view={Lazy::<SsoProblemRoute>::new()}/>
+                    <Route path=path!("status") view=Page::Status/>
+                    <Route path=path!("login") view=Page::SignIn/>
+                    <Route path=path!("signup") view=Page::SignUp/>
+                    <Route path=path!("invite/:token") view=Page::Invitation/>
+                    <Route path=path!("new") view=Page::NewTenant/>
+                    <Route path=path!("account") view=Page::Account/>
+                    <Route path=path!("admin") view=Page::Admin/>
+                    <Route path=path!("t/:slug") view=Page::Tenant/>
+                    <Route path=path!("t/:slug/members") view=Page::Members/>
+                    <Route path=path!("t/:slug/chat") view=Page::Chat/>
+                    <Route path=path!("t/:slug/settings/ai") view=Page::AiSettings/>
+                    <Route path=path!("t/:slug/settings/sso") view=Page::SsoSettings/>
+                    <Route path=path!("t/:slug/login") view=Page::TenantSignIn/>
+                    <Route path=path!("sso/problem") view=Page::SsoProblem/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -53,21 +53,30 @@ pub async fn get_chat(slug: String, id: Uuid) -> Result<ChatDto, AppError> {
         .map_err(super::guard::fail)
 }
 
-#[server(endpoint = "chat/create")]
-pub async fn create_chat(slug: String, model: Option<String>) -> Result<ChatDto, AppError> {
-    use crate::backend::{authz::grants::UseWorkspace, services::chats};
+/// Starts a chat with its first question (a chat exists only once something is said in
+/// it); the page then follows the answer in the new chat's tab.
+#[server(endpoint = "chat/start")]
+pub async fn start_chat(
+    slug: String,
+    content: String,
+    model: Option<String>,
+    client_message_id: String,
+) -> Result<ChatDto, AppError> {
+    use crate::backend::{authz::grants::UseWorkspace, services::chat_messages};
     let (call, auth) = super::guard::in_tenant::<UseWorkspace>(&slug).await?;
-    let new = chats::NewChat {
-        title: None,
-        model,
-        system_prompt: None,
+    let input = chat_messages::SendInput {
+        content,
+        model: model.filter(|m| !m.is_empty()),
+        client_message_id: Some(client_message_id),
+        temperature: None,
+        max_tokens: None,
     };
-    chats::create(&call.state, &auth, new)
+    let (chat, _sent) = chat_messages::start_chat(&call.state, &auth, input)
         .await
-        .map_err(super::guard::fail)
+        .map_err(super::guard::fail)?;
+    Ok(chat)
 }
 
-/// Renames, pins or unpins, or sets the chat's model (`Some("")` goes back to the default).
 #[server(endpoint = "chat/update")]
 pub async fn update_chat(
     slug: String,

@@ -95,16 +95,20 @@ where
     })
 }
 
-/// Asks before a destructive action. Without a browser (server rendering) there is nobody
-/// to ask, and nothing to destroy: yes.
-pub fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
+/// Counts the successes of a server call. Lists keyed on it are read again after a change
+/// that worked, never after a refusal: reading them again rebuilds the forms inside, and a
+/// refused form must keep what was typed.
+pub fn successes<T, E, S>(result: S) -> Signal<u64>
+where
+    T: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, E>>> + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0_u64);
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(_))) {
+            count.update(|c| *c += 1);
+        }
+    });
+    count.into()
 }

@@ -17,6 +17,15 @@ pub enum IconKind {
     Chat,
     Sliders,
     Key,
+    Plus,
+    More,
+    Pin,
+    Pencil,
+    Trash,
+    Close,
+    Search,
+    Check,
+    Alert,
 }
 
 impl IconKind {
@@ -35,6 +44,15 @@ impl IconKind {
             Self::Chat => "M4 5h16v11H9l-5 4zM8 9.5h8M8 12.5h5",
             Self::Sliders => "M4 7h10M18 7h2M4 17h4M12 17h8M16 5v4M10 15v4",
             Self::Key => "M15 7a4 4 0 1 1-3.9 4.9L4 19v-3h3v-3h3l1.1-1.1A4 4 0 0 1 15 7zM16 9.5h.01",
+            Self::Plus => "M12 5v14M5 12h14",
+            Self::More => "M5 12h.01M12 12h.01M19 12h.01",
+            Self::Pin => "M9 4h6M10 4v5l-3 4h10l-3-4V4M12 13v7",
+            Self::Pencil => "M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4",
+            Self::Trash => "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6",
+            Self::Close => "M6 6l12 12M18 6 6 18",
+            Self::Check => "M5 12.5l4.5 4.5L19 7.5",
+            Self::Alert => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 8v5M12 16.5h.01",
+            Self::Search => "M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4",
         }
     }
 }

@@ -1,7 +1,10 @@
 //! The application layout every page lives in: top bar, collapsible sidebar, content area.
 //! Pages render inside an error boundary, so a failing page never takes the shell down.
 
-use super::{sidebar::Sidebar, top_bar::TopBar};
+use super::{
+    command_palette::CommandPalette, confirm::ConfirmDialog, sidebar::Sidebar, toast::ToastRegion,
+    top_bar::TopBar,
+};
 use crate::routes::error_page::ErrorPanel;
 use leptos::prelude::*;
 
@@ -27,6 +30,9 @@ pub fn ShellLayout(children: Children) -> impl IntoView {
                 </ErrorBoundary>
             </main>
         </div>
+        <ToastRegion/>
+        <ConfirmDialog/>
+        <CommandPalette/>
     }
     // Erased so release builds (which do not erase component types) stay within the
     // compiler's type-depth limits as pages grow.

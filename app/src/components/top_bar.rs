@@ -23,6 +23,7 @@ pub fn TopBar(on_toggle_sidebar: impl Fn() + Send + Sync + 'static) -> impl Into
         </a>
         <super::org_switcher::OrgSwitcher/>
         <div class="top-bar-actions">
+            <super::command_palette::PaletteButton/>
             <ThemeToggle/>
             <super::user_menu::UserMenu/>
         </div>

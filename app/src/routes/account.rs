@@ -5,9 +5,11 @@ use crate::api::account::{
     UpdateProfile,
 };
 use crate::components::clipboard::CopyButton;
+use crate::components::confirm::{use_confirm, Ask};
 use crate::components::current_user::use_current_user;
 use crate::components::date_text::{hour_minute, iso_date};
-use crate::components::form::{confirm, field_error, general_error, Field, Notice};
+use crate::components::form::{field_error, general_error, successes, Field, Notice};
+use crate::components::skeleton::Skeleton;
 use crate::dto::account::{ApiTokenDto, SessionDto};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -154,7 +156,7 @@ fn ProfileCard() -> impl IntoView {
             <p>"The name other people see in your organisations."</p>
             {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
             {move || saved.get().then(|| view! { <Notice kind="success">"Saved."</Notice> })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     user.await.map(|me| {
                         let name = me.map(|m| m.name).unwrap_or_default();
@@ -246,6 +248,7 @@ fn SessionsCard(
     #[prop(into)]
     refresh: Signal<usize>,
 ) -> impl IntoView {
+    let confirm = use_confirm();
     let sign_out = ServerAction::<SignOutEverywhere>::new();
     let result = sign_out.value();
     let sessions = Resource::new(move || refresh.get(), |_| my_sessions());
@@ -271,16 +274,17 @@ fn SessionsCard(
                     type="button"
                     disabled=move || signing_out.get()
                     on:click=move |_| {
-                        if confirm("Sign out everywhere, this device included?") {
+                        let question = "Sign out everywhere, this device included?".to_string();
+                        confirm.ask(Ask { question, action: "Sign out everywhere" }, move || {
                             sign_out.dispatch(SignOutEverywhere {});
-                        }
+                        });
                     }
                 >
                     {move || if signing_out.get() { "Signing out…" } else { "Sign out everywhere" }}
                 </button>
             </div>
             {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading sessions…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     sessions.await.map(|list| {
                         if list.is_empty() {
@@ -343,7 +347,10 @@ fn TokensCard() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        {
+            let changes = [successes(create.value()), successes(revoke.value())];
+            move || changes.map(|c| c.get())
+        },
         |_| my_tokens(),
     );
     let created = create.value();
@@ -374,7 +381,7 @@ fn TokensCard() -> impl IntoView {
             <h2 id="tokens-title">"API tokens"</h2>
             <p>"Tokens let scripts and other programs use Parley as you. Treat them like passwords."</p>
             {move || revoke_problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading tokens…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     tokens.await.map(|list| {
                         if list.is_empty() {
@@ -447,6 +454,7 @@ fn TokensCard() -> impl IntoView {
 
 #[component]
 fn TokenRow(token: ApiTokenDto, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    let confirm = use_confirm();
     let id = token.id;
     let busy = revoke.pending();
     let question = format!(
@@ -457,16 +465,13 @@ fn TokenRow(token: ApiTokenDto, revoke: ServerAction<RevokeToken>) -> impl IntoV
         .tenant
         .clone()
         .unwrap_or_else(|| "All organisations".to_string());
-    let expires = token
-        .expires_at
-        .as_ref()
-        .map(when)
-        .unwrap_or_else(|| "Never".to_string());
-    let last_used = token
-        .last_used_at
-        .as_ref()
-        .map(when)
-        .unwrap_or_else(|| "Never used".to_string());
+    // Moments in `<time>`, so machines (and screen-reader users) can read them exactly.
+    let moment = |at: Option<DateTime<Utc>>, otherwise: &'static str| match at {
+        Some(at) => view! { <time datetime=at.to_rfc3339()>{when(&at)}</time> }.into_any(),
+        None => otherwise.into_any(),
+    };
+    let expires = moment(token.expires_at, "Never");
+    let last_used = moment(token.last_used_at, "Never used");
     view! {
         <li class="row">
             <div class="row-main">
@@ -497,9 +502,9 @@ fn TokenRow(token: ApiTokenDto, revoke: ServerAction<RevokeToken>) -> impl IntoV
                 type="button"
                 disabled=move || busy.get()
                 on:click=move |_| {
-                    if confirm(&question) {
+                    confirm.ask(Ask { question: question.clone(), action: "Revoke" }, move || {
                         revoke.dispatch(RevokeToken { id });
-                    }
+                    });
                 }
             >
                 "Revoke"

@@ -8,8 +8,11 @@ use crate::api::admin::{
     UpdatePlatformSettings,
 };
 use crate::components::clipboard::CopyButton;
+use crate::components::confirm::{use_confirm, Ask};
 use crate::components::date_text;
-use crate::components::form::{confirm, general_error, Notice};
+use crate::components::form::{general_error, successes, Notice};
+use crate::components::skeleton::Skeleton;
+use crate::components::toast::use_toasts;
 use crate::dto::account::{AdminTenantDto, AdminUserDto};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -59,16 +62,22 @@ pub fn AdminPage() -> impl IntoView {
 fn Settings() -> impl IntoView {
     let save = ServerAction::<UpdatePlatformSettings>::new();
     let saved = save.value();
-    let current = Resource::new(move || save.version().get(), |_| platform_settings());
+    let saves = successes(saved);
+    let toasts = use_toasts();
+    Effect::new(move |_| {
+        if saves.get() > 0 {
+            toasts.success("Platform settings saved.");
+        }
+    });
+    let current = Resource::new(move || saves.get(), |_| platform_settings());
     view! {
         <section class="page-section" aria-labelledby="settings-title">
             <h2 id="settings-title" class="section-title">"Platform settings"</h2>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading settings…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     current.await.map(|settings| view! {
                         <article class="card form-card">
                             {move || general_error(saved).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-                            {move || saved.get().and_then(Result::ok).map(|_| view! { <Notice kind="success">"Saved."</Notice> })}
                             <ActionForm action=save attr:class="stack">
                                 <div class="field">
                                     <label for="setting-signup">"Who may create an account"</label>
@@ -150,16 +159,14 @@ fn Organisations() -> impl IntoView {
         limit,
         domains,
     };
+    let changes = [
+        successes(toggle.value()),
+        successes(offer.value()),
+        successes(limit.value()),
+        successes(domains.value()),
+    ];
     let tenants = Resource::new(
-        move || {
-            (
-                query.get(),
-                toggle.version().get(),
-                offer.version().get(),
-                limit.version().get(),
-                domains.version().get(),
-            )
-        },
+        move || (query.get(), changes.map(|c| c.get())),
         |(query, ..)| admin_tenants(query),
     );
     let problem = Signal::derive(move || {
@@ -182,7 +189,7 @@ fn Organisations() -> impl IntoView {
             <h2 id="organisations-title" class="section-title">"Organisations"</h2>
             <SearchBox id="organisation-search" label="Search organisations" placeholder="Name or slug" query/>
             {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading organisations…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     tenants.await.map(|list| {
                         if list.is_empty() {
@@ -241,6 +248,7 @@ fn TenantTable(tenants: Vec<AdminTenantDto>, actions: TenantActions) -> impl Int
 
 #[component]
 fn TenantRow(tenant: AdminTenantDto, actions: TenantActions) -> impl IntoView {
+    let confirm = use_confirm();
     let TenantActions {
         toggle,
         offer,
@@ -334,8 +342,14 @@ fn TenantRow(tenant: AdminTenantDto, actions: TenantActions) -> impl IntoView {
                     class=button_class
                     disabled=move || busy.get()
                     on:click=move |_| {
-                        if suspended || confirm(&question) {
+                        let slug = slug.clone();
+                        let act = move || {
                             toggle.dispatch(SetTenantSuspended { slug: slug.clone(), suspended: !suspended });
+                        };
+                        if suspended {
+                            act();
+                        } else {
+                            confirm.ask(Ask { question: question.clone(), action: "Suspend" }, act);
                         }
                     }
                 >
@@ -353,8 +367,9 @@ fn Users() -> impl IntoView {
     let toggle = ServerAction::<SetUserDisabled>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
     let reset_value = reset.value();
+    let toggled = successes(toggle.value());
     let users = Resource::new(
-        move || (query.get(), toggle.version().get()),
+        move || (query.get(), toggled.get()),
         |(query, _)| admin_users(query),
     );
     let problem = general_error(toggle.value());
@@ -375,7 +390,7 @@ fn Users() -> impl IntoView {
                     </div>
                 </div>
             })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading users…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     let my_id = me.await.ok().flatten().map(|me| me.id);
                     users.await.map(|list| {
@@ -434,6 +449,7 @@ fn UserRow(
     toggle: ServerAction<SetUserDisabled>,
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
+    let confirm = use_confirm();
     let reset_question = format!(
         "Give {} a new one-time password? Their current password stops working and they are signed out everywhere.",
         user.email
@@ -479,8 +495,13 @@ fn UserRow(
                     class=button_class
                     disabled=move || busy.get()
                     on:click=move |_| {
-                        if disabled || confirm(&question) {
+                        let act = move || {
                             toggle.dispatch(SetUserDisabled { user_id, disabled: !disabled });
+                        };
+                        if disabled {
+                            act();
+                        } else {
+                            confirm.ask(Ask { question: question.clone(), action: "Disable" }, act);
                         }
                     }
                 >
@@ -493,9 +514,9 @@ fn UserRow(
                     class="button button-secondary button-small"
                     disabled=move || busy.get()
                     on:click=move |_| {
-                        if confirm(&reset_question) {
+                        confirm.ask(Ask { question: reset_question.clone(), action: "Reset password" }, move || {
                             reset.dispatch(ResetUserPassword { user_id });
-                        }
+                        });
                     }
                 >
                     "Reset password"

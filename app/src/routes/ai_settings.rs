@@ -7,7 +7,10 @@ use crate::api::ai::{
     delete_provider, get_chat_settings, list_providers, replace_provider_key, save_provider_models,
     test_provider, CreateProvider, SaveChatSettings,
 };
-use crate::components::form::{confirm, field_error, general_error, Field, Notice};
+use crate::components::confirm::{use_confirm, Ask};
+use crate::components::form::{field_error, general_error, successes, Field, Notice};
+use crate::components::skeleton::Skeleton;
+use crate::components::toast::use_toasts;
 use crate::dto::chat::{ChatSettingsDto, ModelDto, ProviderDto, ProviderKind};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -19,14 +22,15 @@ pub fn AiSettingsPage() -> impl IntoView {
     let create = ServerAction::<CreateProvider>::new();
     let refresh = RwSignal::new(0_u64);
     let feedback = RwSignal::new(None::<Feedback>);
+    let created = successes(create.value());
     let providers = Resource::new(
-        move || (slug.get(), create.version().get(), refresh.get()),
+        move || (slug.get(), created.get(), refresh.get()),
         |(slug, ..)| list_providers(slug),
     );
     let settings = Resource::new(move || slug.get(), get_chat_settings);
     // The models the default may be: the providers' enabled ones and the platform's.
     let models = Resource::new(
-        move || (slug.get(), create.version().get(), refresh.get()),
+        move || (slug.get(), created.get(), refresh.get()),
         |(slug, ..)| crate::api::chat::chat_context(slug),
     );
 
@@ -42,7 +46,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                     "The AI providers this organisation uses, with its own keys, and the defaults its chats start from."
                 </p>
             </header>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading providers…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     let list = providers.await?;
                     let defaults = settings.await?;
@@ -110,7 +114,9 @@ fn ProviderCard(
             message,
         }));
         working.set(None);
-        refresh.update(|r| *r += 1);
+        if ok {
+            refresh.update(|r| *r += 1);
+        }
     };
     let save_models = move |models: String, enabled_models: String| {
         working.set(Some("Saving…"));
@@ -125,7 +131,10 @@ fn ProviderCard(
         working.set(Some("Saving…"));
         spawn_local(async move {
             match replace_provider_key(slug.get_value(), id, key).await {
-                Ok(_) => report(true, "Key replaced.".into()),
+                Ok(_) => {
+                    new_key.set(String::new());
+                    report(true, "Key replaced.".into());
+                }
                 Err(e) => report(false, e.to_string()),
             }
         });
@@ -140,22 +149,29 @@ fn ProviderCard(
         });
     };
     let name = provider.name.clone();
+    let confirm = use_confirm();
     let run_delete = move |_| {
-        if !confirm(&format!(
+        let question = format!(
             "Delete the provider {name}? Chats that use its models fall back to the default."
-        )) {
-            return;
-        }
-        working.set(Some("Deleting…"));
-        spawn_local(async move {
-            match delete_provider(slug.get_value(), id).await {
-                Ok(()) => {
-                    working.set(None);
-                    refresh.update(|r| *r += 1);
-                }
-                Err(e) => report(false, e.to_string()),
-            }
-        });
+        );
+        confirm.ask(
+            Ask {
+                question,
+                action: "Delete provider",
+            },
+            move || {
+                working.set(Some("Deleting…"));
+                spawn_local(async move {
+                    match delete_provider(slug.get_value(), id).await {
+                        Ok(()) => {
+                            working.set(None);
+                            refresh.update(|r| *r += 1);
+                        }
+                        Err(e) => report(false, e.to_string()),
+                    }
+                });
+            },
+        );
     };
     let models = provider.models.clone();
 
@@ -261,7 +277,6 @@ fn ProviderCard(
                         on:click=move |_| {
                             let key = new_key.get_untracked();
                             if key.trim().is_empty() { return; }
-                            new_key.set(String::new());
                             replace_key(key);
                         }
                     >
@@ -343,9 +358,11 @@ fn AddProvider(slug: String, create: ServerAction<CreateProvider>) -> impl IntoV
 fn ChatDefaults(slug: String, models: Vec<ModelDto>, settings: ChatSettingsDto) -> impl IntoView {
     let save = ServerAction::<SaveChatSettings>::new();
     let result = save.value();
-    let current = Signal::derive(move || match result.get() {
-        Some(Ok(saved)) => Some(saved),
-        _ => None,
+    let toasts = use_toasts();
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(_))) {
+            toasts.success("Chat defaults saved.");
+        }
     });
     let default_model = settings.default_model.clone();
     let models: Vec<(String, String)> = models
@@ -357,7 +374,6 @@ fn ChatDefaults(slug: String, models: Vec<ModelDto>, settings: ChatSettingsDto) 
             <h2>"Chat defaults"</h2>
             <p class="muted">"What new chats use, and what members may change."</p>
             {move || general_error(result).get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
-            {move || current.get().map(|_| view! { <Notice kind="success">"Chat defaults saved."</Notice> })}
             <ActionForm action=save attr:class="stack">
                 <input type="hidden" name="slug" value=slug/>
                 <div class="field">

@@ -34,7 +34,7 @@ fn sign_up_message(code: &str, field: Option<&str>) -> (Option<&'static str>, St
             Some("password"),
             "Use 8 to 128 characters, and not one of the most common passwords.".into(),
         ),
-        ("conflict", _) => (None, "An account with this e-mail address already exists. Sign in instead.".into()),
+        ("conflict", _) => (Some("email"), "An account with this e-mail address already exists. Sign in instead.".into()),
         ("signup_closed", _) => (
             None,
             "Sign-up needs an invitation on this server. Ask an administrator for an invitation link.".into(),
@@ -92,28 +92,40 @@ pub fn SignInPage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let typed = typed.await;
+                        // A refused single sign-on address comes back to its own form.
+                        let sso_refused = query.read().get("error").as_deref() == Some("sso_unknown_domain");
+                        let (email, sso_email) = if sso_refused {
+                            (String::new(), typed.email)
+                        } else {
+                            (typed.email, String::new())
+                        };
                         view! {
                             <form method="post" action="/auth/login" class="stack">
                                 <input type="hidden" name="next" value=next/>
-                                <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true value=typed.email/>
+                                <Field label="E-mail" name="email" kind="email" autocomplete="username" required=true value=email/>
                                 <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
                                 <button class="button button-wide" type="submit">"Sign in"</button>
                             </form>
+                            <PlatformSignIn/>
+                            <details class="sso-discover" open=sso_refused>
+                                <summary>"Continue with single sign-on"</summary>
+                                <form method="post" action="/auth/sso/discover" class="stack">
+                                    <Field
+                                        label="Work e-mail"
+                                        name="email"
+                                        id="sso-email"
+                                        kind="email"
+                                        autocomplete="email"
+                                        required=true
+                                        value=sso_email
+                                        hint="We find your organisation from the address and send you to its sign-in."
+                                    />
+                                    <button class="button button-secondary button-wide" type="submit">"Continue"</button>
+                                </form>
+                            </details>
                         }
                     })}
                 </Suspense>
-                <PlatformSignIn/>
-                <details class="sso-discover">
-                    <summary>"Continue with single sign-on"</summary>
-                    <form method="post" action="/auth/sso/discover" class="stack">
-                        <div class="field">
-                            <label for="sso-email">"Work e-mail"</label>
-                            <input id="sso-email" name="email" type="email" autocomplete="email" required=true/>
-                            <p class="field-hint">"We find your organisation from the address and send you to its sign-in."</p>
-                        </div>
-                        <button class="button button-secondary button-wide" type="submit">"Continue"</button>
-                    </form>
-                </details>
                 <p class="muted auth-switch">"New to Parley? " <a href=signup_href>"Create an account"</a></p>
             </div>
         </section>
@@ -213,6 +225,6 @@ mod tests {
             sign_up_message("validation", Some("password")).0,
             Some("password")
         );
-        assert_eq!(sign_up_message("conflict", None).0, None);
+        assert_eq!(sign_up_message("conflict", Some("email")).0, Some("email"));
     }
 }

@@ -2,6 +2,7 @@
 //! their organisations (the last one opened first) and a form to create one.
 
 use crate::components::current_user::use_current_user;
+use crate::components::skeleton::CardsSkeleton;
 use crate::dto::account::MeDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let user = use_current_user();
     view! {
         <Title text=""/>
-        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+        <Transition fallback=|| view! { <CardsSkeleton/> }>
             {move || Suspend::new(async move {
                 user.await.map(|me| match me {
                     Some(me) => view! { <Workspaces me/> }.into_any(),

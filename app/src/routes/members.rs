@@ -8,8 +8,10 @@ use crate::api::members::{
 };
 use crate::api::tenants::open_tenant;
 use crate::components::clipboard::CopyButton;
+use crate::components::confirm::{use_confirm, Ask};
 use crate::components::date_text::iso_date;
-use crate::components::form::{confirm, field_error, general_error, Field, Notice};
+use crate::components::form::{field_error, general_error, successes, Field, Notice};
+use crate::components::skeleton::Skeleton;
 use crate::dto::account::MemberDto;
 use crate::roles::{Permission, Role};
 use leptos::prelude::*;
@@ -23,9 +25,10 @@ pub fn MembersPage() -> impl IntoView {
     let invite = ServerAction::<CreateInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let tenant = Resource::new(move || slug.get(), open_tenant);
+    let changes = [successes(change.value()), successes(remove.value())];
     let members = Resource::new(
-        move || (slug.get(), change.version().get(), remove.version().get()),
-        |(slug, _, _)| list_members(slug),
+        move || (slug.get(), changes.map(|c| c.get())),
+        |(slug, _)| list_members(slug),
     );
     let problem = Signal::derive(move || {
         general_error(change.value())
@@ -47,7 +50,7 @@ pub fn MembersPage() -> impl IntoView {
             {move || change.value().get().and_then(Result::ok).map(|m| view! {
                 <Notice kind="success">{format!("{} is now {}.", m.name, with_article(m.role.label()))}</Notice>
             })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading members…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     let me = tenant.await?;
                     let list = members.await?;
@@ -73,6 +76,7 @@ fn MemberTable(
     change: ServerAction<ChangeMemberRole>,
     remove: ServerAction<RemoveMember>,
 ) -> impl IntoView {
+    let confirm = use_confirm();
     let manage = my_role.can(Permission::ManageMembers);
     view! {
         // Scrolls sideways on phones: reachable and named for keyboard users.
@@ -134,9 +138,11 @@ fn MemberTable(
                                                 type="button"
                                                 class="button button-danger button-small"
                                                 on:click=move |_| {
-                                                    if confirm(&format!("Remove {name} from this organisation?")) {
-                                                        remove.dispatch(RemoveMember { slug: slug_b.clone(), user_id });
-                                                    }
+                                                    let slug = slug_b.clone();
+                                                    let question = format!("Remove {name} from this organisation?");
+                                                    confirm.ask(Ask { question, action: "Remove" }, move || {
+                                                        remove.dispatch(RemoveMember { slug: slug.clone(), user_id });
+                                                    });
                                                 }
                                             >
                                                 "Remove"
@@ -161,12 +167,14 @@ fn Invitations(
     invite: ServerAction<CreateInvitation>,
     revoke: ServerAction<RevokeInvitation>,
 ) -> impl IntoView {
+    let confirm = use_confirm();
     let pending = Resource::new(
         {
             let slug = slug.clone();
-            move || (slug.clone(), invite.version().get(), revoke.version().get())
+            let changes = [successes(invite.value()), successes(revoke.value())];
+            move || (slug.clone(), changes.map(|c| c.get()))
         },
-        |(slug, _, _)| pending_invitations(slug),
+        |(slug, _)| pending_invitations(slug),
     );
     let created = invite.value();
     let roles: Vec<Role> = Role::ALL
@@ -207,7 +215,7 @@ fn Invitations(
         </article>
         <article class="card">
             <h2>"Pending invitations"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || {
                     let slug = slug.clone();
                     Suspend::new(async move {
@@ -224,15 +232,17 @@ fn Invitations(
                                                 <span>
                                                     <strong>{inv.role.label()}</strong>
                                                     {inv.email.clone().map(|e| format!(" · {e}"))}
-                                                    <span class="muted">{format!(" · expires {}", iso_date(inv.expires_at.naive_utc()))}</span>
+                                                    <span class="muted">" · expires "<time datetime=inv.expires_at.to_rfc3339()>{iso_date(inv.expires_at.naive_utc())}</time></span>
                                                 </span>
                                                 <button
                                                     type="button"
                                                     class="button button-secondary button-small"
                                                     on:click=move |_| {
-                                                        if confirm("Revoke this invitation? The link stops working.") {
-                                                            revoke.dispatch(RevokeInvitation { slug: slug.clone(), id: inv.id });
-                                                        }
+                                                        let (slug, id) = (slug.clone(), inv.id);
+                                                        let question = "Revoke this invitation? The link stops working.".to_string();
+                                                        confirm.ask(Ask { question, action: "Revoke" }, move || {
+                                                            revoke.dispatch(RevokeInvitation { slug: slug.clone(), id });
+                                                        });
                                                     }
                                                 >
                                                     "Revoke"
@@ -255,6 +265,7 @@ fn Invitations(
 /// afterwards, so nothing of the organisation stays on screen.
 #[component]
 fn LeaveCard(slug: String, name: String) -> impl IntoView {
+    let confirm = use_confirm();
     let leave = ServerAction::<LeaveTenant>::new();
     let result = leave.value();
     Effect::new(move |_| {
@@ -279,9 +290,10 @@ fn LeaveCard(slug: String, name: String) -> impl IntoView {
                 class="button button-danger"
                 disabled=move || pending.get()
                 on:click=move |_| {
-                    if confirm(&question) {
+                    let slug = slug.clone();
+                    confirm.ask(Ask { question: question.clone(), action: "Leave" }, move || {
                         leave.dispatch(LeaveTenant { slug: slug.clone() });
-                    }
+                    });
                 }
             >
                 {move || if pending.get() { "Leaving…" } else { "Leave organisation" }}

@@ -5,6 +5,7 @@
 use super::tenant::use_slug;
 use crate::api::sso::tenant_login_page;
 use crate::components::form::Notice;
+use crate::components::skeleton::Skeleton;
 use crate::dto::sso::{SsoKind, SsoProblem};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +21,7 @@ pub fn TenantSignInPage() -> impl IntoView {
         <Title text="Sign in"/>
         <section class="auth-page">
             <div class="card auth-card">
-                <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                <Transition fallback=|| view! { <Skeleton/> }>
                     {move || Suspend::new(async move {
                         let Ok(login) = page.await else {
                             return view! {

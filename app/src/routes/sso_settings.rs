@@ -6,9 +6,11 @@ use super::tenant::use_slug;
 use crate::api::sso::{
     delete_sso_connection, sso_settings, test_sso_connection, SaveSsoConnection, SetRequireSso,
 };
+use crate::components::confirm::{use_confirm, Ask};
+use crate::components::skeleton::Skeleton;
 use crate::components::{
     clipboard::CopyButton,
-    form::{confirm, field_error, general_error, Field, Notice},
+    form::{field_error, general_error, Field, Notice},
 };
 use crate::dto::sso::{format_mappings, SsoConnectionDto, SsoKind, SsoSettingsDto, SsoTestReport};
 use crate::roles::Role;
@@ -53,7 +55,7 @@ pub fn SsoSettingsPage() -> impl IntoView {
                 </p>
             </header>
             {move || saved.get().map(|m| view! { <Notice kind="success">{m}</Notice> })}
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading single sign-on…"</p> }>
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     let current = settings.await?;
                     Ok::<_, crate::error::AppError>(view! {
@@ -137,20 +139,27 @@ fn ConnectionCard(
         });
     };
     let name = connection.name.clone();
+    let confirm = use_confirm();
     let run_delete = move |_| {
-        if !confirm(&format!(
+        let question = format!(
             "Delete the connection {name}? People who sign in with it lose that way in; their accounts stay."
-        )) {
-            return;
-        }
-        working.set(Some("Deleting…"));
-        spawn_local(async move {
-            match delete_sso_connection(slug.get_value(), id).await {
-                Ok(()) => refresh.update(|r| *r += 1),
-                Err(e) => report.set(Some(Err(e.to_string()))),
-            }
-            working.set(None);
-        });
+        );
+        confirm.ask(
+            Ask {
+                question,
+                action: "Delete connection",
+            },
+            move || {
+                working.set(Some("Deleting…"));
+                spawn_local(async move {
+                    match delete_sso_connection(slug.get_value(), id).await {
+                        Ok(()) => refresh.update(|r| *r += 1),
+                        Err(e) => report.set(Some(Err(e.to_string()))),
+                    }
+                    working.set(None);
+                });
+            },
+        );
     };
     let mapping_text = if connection.role_mappings.is_empty() {
         "No role mappings".to_string()

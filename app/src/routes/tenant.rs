@@ -2,6 +2,7 @@
 
 use crate::api::tenants::open_tenant;
 use crate::components::form::Notice;
+use crate::components::skeleton::CardsSkeleton;
 use crate::roles::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +21,7 @@ pub fn TenantHome() -> impl IntoView {
     view! {
         // In place before the data arrives; the organisation's name replaces it.
         <Title text="Organisation"/>
-        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+        <Transition fallback=|| view! { <CardsSkeleton/> }>
             {move || Suspend::new(async move {
                 tenant.await.map(|t| {
                     let members_href = format!("/t/{}/members", t.slug);

@@ -1,16 +1,16 @@
-//! The sidebar of the chat page: new chat, search (titles and message text), the caller's
-//! chats page by page (more load as the list scrolls), and per chat: pin, rename, delete.
+//! The sidebar of the chat page: search (titles and message text), the caller's chats page
+//! by page (more load as the list scrolls), and per chat a menu (⋯): pin, rename, delete.
 
 use super::{store::ChatStore, TabControl};
 use crate::api::chat::{delete_chat, list_chats, update_chat};
+use crate::components::icons::{Icon, IconKind};
+use crate::components::skeleton::Skeleton;
+use crate::components::toast::use_toasts;
 use crate::dto::chat::ChatDto;
 use leptos::{prelude::*, task::spawn_local};
 
 #[component]
-pub fn ChatList(
-    on_new: impl Fn() + Copy + Send + Sync + 'static,
-    on_pick: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn ChatList(on_pick: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let store = expect_context::<ChatStore>();
     let query = RwSignal::new(String::new());
     let next = RwSignal::new(None::<String>);
@@ -80,7 +80,6 @@ pub fn ChatList(
     view! {
         <div class="chat-list">
             <div class="chat-list-head">
-                <button type="button" class="button chat-new" on:click=move |_| on_new()>"New chat"</button>
                 <label class="visually-hidden" for="chat-search">"Search chats"</label>
                 <input
                     id="chat-search"
@@ -96,20 +95,20 @@ pub fn ChatList(
                 />
             </div>
             {move || problem.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-            <ul class="chat-items" on:scroll=on_scroll aria-busy=move || loading.get().to_string()>
-                <For each=move || store.list.get() key=|c| (c.id, c.title.clone(), c.pinned) let:chat>
-                    <ChatItem chat on_pick/>
-                </For>
-            </ul>
             {move || {
                 let empty = store.list.with(Vec::is_empty);
                 match (loading.get(), empty, query.with(|q| q.trim().is_empty())) {
-                    (true, true, _) => Some(view! { <p class="muted chat-list-note">"Loading…"</p> }.into_any()),
+                    (true, true, _) => Some(view! { <Skeleton lines=4/> }.into_any()),
                     (false, true, true) => Some(view! { <p class="muted chat-list-note">"No chats yet."</p> }.into_any()),
                     (false, true, false) => Some(view! { <p class="muted chat-list-note">"No chat matches."</p> }.into_any()),
                     _ => None,
                 }
             }}
+            <ul class="chat-items" on:scroll=on_scroll aria-busy=move || loading.get().to_string()>
+                <For each=move || store.list.get() key=|c| (c.id, c.title.clone(), c.pinned) let:chat>
+                    <ChatItem chat on_pick/>
+                </For>
+            </ul>
             {move || next.get().is_some().then(|| view! {
                 <button type="button" class="button button-secondary button-small chat-more" on:click=move |_| load(true)>
                     "Show more"
@@ -125,28 +124,45 @@ fn ChatItem(chat: ChatDto, on_pick: impl Fn() + Copy + Send + Sync + 'static) ->
     let control = expect_context::<TabControl>();
     let id = chat.id;
     let renaming = RwSignal::new(false);
+    // What the rename box holds; kept when saving fails so nothing typed is lost.
+    let draft_title = RwSignal::new(chat.title.clone());
+    let problem = RwSignal::new(None::<String>);
+    // A box that appears after the page loaded is focused by hand (`autofocus` is for loads).
+    let rename_box = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = rename_box.get() {
+            request_animation_frame(move || {
+                let _ = input.focus();
+                input.select();
+            });
+        }
+    });
     let title = chat.title.clone();
     let active = move || control.tabs.get().active == Some(id);
 
-    let save_title = move |text: String| {
-        renaming.set(false);
-        if text.trim().is_empty() {
+    let save_title = move || {
+        let text = draft_title.get_untracked();
+        if text.trim().is_empty() || store.title(id).as_deref() == Some(text.as_str()) {
+            renaming.set(false);
             return;
         }
         spawn_local(async move {
-            if let Ok(chat) =
-                update_chat(store.slug.get_untracked(), id, Some(text), None, None).await
-            {
-                store.remember(chat);
+            match update_chat(store.slug.get_untracked(), id, Some(text), None, None).await {
+                Ok(chat) => {
+                    problem.set(None);
+                    renaming.set(false);
+                    store.remember(chat);
+                }
+                Err(e) => problem.set(Some(e.to_string())),
             }
         });
     };
+    let toasts = use_toasts();
     let toggle_pin = move |pinned: bool| {
         spawn_local(async move {
-            if let Ok(chat) =
-                update_chat(store.slug.get_untracked(), id, None, Some(pinned), None).await
-            {
-                store.remember(chat);
+            match update_chat(store.slug.get_untracked(), id, None, Some(pinned), None).await {
+                Ok(chat) => store.remember(chat),
+                Err(e) => toasts.error(e.to_string()),
             }
         });
     };
@@ -155,39 +171,44 @@ fn ChatItem(chat: ChatDto, on_pick: impl Fn() + Copy + Send + Sync + 'static) ->
         move |_| {
             let chat = chat.clone();
             spawn_local(async move {
-                if delete_chat(store.slug.get_untracked(), chat.id)
-                    .await
-                    .is_ok()
-                {
-                    store.forget(chat.id);
-                    control.close(chat.id);
-                    store.deleted.set(Some(chat));
+                match delete_chat(store.slug.get_untracked(), chat.id).await {
+                    Ok(()) => {
+                        store.forget(chat.id);
+                        control.close(chat.id);
+                        store.deleted.set(Some(chat));
+                    }
+                    Err(e) => toasts.error(e.to_string()),
                 }
             });
         }
     };
     let pinned = chat.pinned;
-    let pin_label = format!("{} {}", if pinned { "Unpin" } else { "Pin" }, chat.title);
-    let rename_label = format!("Rename {}", chat.title);
-    let delete_label = format!("Delete {}", chat.title);
+    let menu_id = format!("chat-menu-{id}");
+    let menu_label = format!("Actions for {}", chat.title);
 
     view! {
-        <li class="chat-item" class:active=active class:pinned=pinned>
-            {move || if renaming.get() {
-                let title = title.clone();
+        <li class="chat-item" class:active=active class:pinned=pinned class:renaming=move || renaming.get()>
+            {
+            let menu_id = menu_id.clone();
+            move || if renaming.get() {
                 view! {
                     <input
+                        node_ref=rename_box
                         class="chat-rename"
                         aria-label="Chat title"
-                        value=title
                         maxlength="200"
-                        autofocus
+                        prop:value=move || draft_title.get()
+                        on:input=move |ev| draft_title.set(event_target_value(&ev))
                         on:keydown=move |ev| match ev.key().as_str() {
-                            "Enter" => save_title(event_target_value(&ev)),
-                            "Escape" => renaming.set(false),
+                            "Enter" => save_title(),
+                            "Escape" => {
+                                problem.set(None);
+                                draft_title.set(store.title(id).unwrap_or_default());
+                                renaming.set(false);
+                            }
                             _ => {}
                         }
-                        on:blur=move |ev| save_title(event_target_value(&ev))
+                        on:blur=move |_| save_title()
                     />
                 }.into_any()
             } else {
@@ -199,28 +220,118 @@ fn ChatItem(chat: ChatDto, on_pick: impl Fn() + Copy + Send + Sync + 'static) ->
                         aria-current=move || active().then_some("true")
                         on:click=move |_| { control.open(id); on_pick(); }
                     >
-                        {pinned.then(|| view! { <span class="pin-mark" aria-label="Pinned">"📌"</span> })}
+                        {pinned.then(|| view! {
+                            <span class="pin-mark" role="img" aria-label="Pinned"><Icon kind=IconKind::Pin/></span>
+                        })}
                         <span class="chat-title">{title}</span>
                     </button>
+                    <button
+                        type="button"
+                        class="chat-menu-button"
+                        popovertarget=menu_id.clone()
+                        aria-label=menu_label.clone()
+                        title="More"
+                        on:click={
+                            let menu_id = menu_id.clone();
+                            move |_| focus_first_item(&menu_id)
+                        }
+                    >
+                        <Icon kind=IconKind::More/>
+                    </button>
                 }.into_any()
-            }}
-            <div class="chat-actions">
-                <button
-                    type="button"
-                    class="chat-action"
-                    aria-label=pin_label
-                    title=if pinned { "Unpin" } else { "Pin" }
-                    on:click=move |_| toggle_pin(!pinned)
-                >
-                    {if pinned { "Unpin" } else { "Pin" }}
+            }
+            }
+            // In the top layer: never clipped by the scrolling list, closed by Escape or a
+            // click outside; each item closes it as it acts.
+            <div id=menu_id.clone() class="popover-menu" popover="auto" on:keydown=menu_keys>
+                <button type="button" class="popover-item" popovertarget=menu_id.clone() popovertargetaction="hide" on:click=move |_| toggle_pin(!pinned)>
+                    <Icon kind=IconKind::Pin/>{if pinned { "Unpin" } else { "Pin" }}
                 </button>
-                <button type="button" class="chat-action" aria-label=rename_label title="Rename" on:click=move |_| renaming.set(true)>
-                    "Rename"
+                <button type="button" class="popover-item" popovertarget=menu_id.clone() popovertargetaction="hide" on:click=move |_| renaming.set(true)>
+                    <Icon kind=IconKind::Pencil/>"Rename"
                 </button>
-                <button type="button" class="chat-action chat-action-danger" aria-label=delete_label title="Delete" on:click=delete>
-                    "Delete"
+                <button type="button" class="popover-item popover-item-danger" popovertarget=menu_id.clone() popovertargetaction="hide" on:click=delete>
+                    <Icon kind=IconKind::Trash/>"Delete"
                 </button>
             </div>
+            {move || problem.get().map(|e| view! { <p class="field-error chat-item-error" role="alert">{e}</p> })}
         </li>
     }
+}
+
+/// An opened menu takes the focus to its first item, as menus do.
+fn focus_first_item(menu_id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let selector = format!("#{menu_id}:popover-open .popover-item");
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            let first = document()
+                .query_selector(&selector)
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(first) = first {
+                let _ = first.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = menu_id;
+}
+
+/// Up and down move between a menu's items, as in any menu; Escape closes the menu alone
+/// (not the drawer around it) and gives the focus back to its button.
+fn menu_keys(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(menu) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let step = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            "Escape" => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                let _ = menu.hide_popover();
+                let button = document()
+                    .query_selector(&format!(
+                        ".chat-menu-button[popovertarget=\"{}\"]",
+                        menu.id()
+                    ))
+                    .ok()
+                    .flatten()
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(button) = button {
+                    let _ = button.focus();
+                }
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        let Ok(items) = menu.query_selector_all(".popover-item") else {
+            return;
+        };
+        let items: Vec<web_sys::HtmlElement> = (0..items.length())
+            .filter_map(|i| items.item(i))
+            .filter_map(|n| n.dyn_into().ok())
+            .collect();
+        let focused = leptos::prelude::document().active_element();
+        let at = items
+            .iter()
+            .position(|item| focused.as_ref() == Some(item.as_ref()))
+            .map_or(if step > 0 { -1 } else { 0 }, |p| p as i32);
+        let next = (at + step).rem_euclid(items.len().max(1) as i32) as usize;
+        if let Some(item) = items.get(next) {
+            let _ = item.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }

@@ -12,8 +12,8 @@ use uuid::Uuid;
 pub fn Composer(conv: Conv, live: Memo<Option<Uuid>>) -> impl IntoView {
     let store = expect_context::<ChatStore>();
     let draft = RwSignal::new(String::new());
-    let input_id = format!("composer-{}", conv.chat_id);
-    let model_id = format!("model-{}", conv.chat_id);
+    let input_id = format!("composer-{}", conv.dom_key());
+    let model_id = format!("model-{}", conv.dom_key());
 
     // Set when Enter was pressed during an answer: the draft goes as soon as it ends.
     let queued = RwSignal::new(false);

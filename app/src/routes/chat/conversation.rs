@@ -1,6 +1,8 @@
 //! One open chat: its messages (the newest page first; older pages load when the reader
-//! scrolls to the top), the answer being written, and the composer.
+//! scrolls to the top), the answer being written, and the composer. The new chat is one
+//! too, with no messages and nothing stored until its first message is sent.
 
+use super::TabControl;
 use super::{
     composer::Composer,
     follow::{self, Heard},
@@ -9,9 +11,9 @@ use super::{
     store::ChatStore,
 };
 use crate::api::chat::{
-    chat_message, chat_messages, get_chat, regenerate_answer, send_message, stop_answer,
+    chat_message, chat_messages, get_chat, regenerate_answer, send_message, start_chat, stop_answer,
 };
-use crate::components::form::Notice;
+use crate::components::{form::Notice, skeleton::Skeleton};
 use crate::dto::chat::{ChatMessageView, MessageRole, MessageStatus, NEW_CHAT_TITLE};
 use leptos::{html, prelude::*, task::spawn_local};
 use uuid::Uuid;
@@ -29,17 +31,40 @@ impl Row {
     }
 }
 
+/// The id of the new chat's text box.
+#[cfg(feature = "hydrate")]
+const DRAFT_INPUT: &str = "composer-new";
+
+/// Puts the cursor in the new chat's text box, once it shows.
+pub fn focus_draft() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let input = document()
+            .get_element_by_id(DRAFT_INPUT)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(input) = input {
+            let _ = input.focus();
+        }
+    });
+}
+
 /// The state of one conversation and what can be done with it.
 #[derive(Clone, Copy)]
 pub struct Conv {
+    /// Nil for the new chat, until its first message is sent.
     pub chat_id: Uuid,
+    pub draft: bool,
     store: ChatStore,
+    control: TabControl,
     pub rows: RwSignal<Vec<Row>>,
     /// Bumped when text arrives, so the view can keep the newest line in sight.
     pub tick: RwSignal<u64>,
     pub problem: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     pub model: RwSignal<String>,
+    /// The answer waiting for a busy provider, and the seconds until it is asked again.
+    pub retrying: RwSignal<Option<(Uuid, u64)>>,
     /// Follow the newest text; false while the reader has scrolled up to read, until they
     /// scroll back down or send.
     stick: StoredValue<bool>,
@@ -48,6 +73,15 @@ pub struct Conv {
 impl Conv {
     fn slug(&self) -> String {
         self.store.slug.get_untracked()
+    }
+
+    /// What the ids of this conversation's elements end with.
+    pub fn dom_key(&self) -> String {
+        if self.draft {
+            "new".into()
+        } else {
+            self.chat_id.to_string()
+        }
     }
 
     /// Adds or replaces a message. An answer that ended is never replaced by an older
@@ -102,12 +136,18 @@ impl Conv {
     /// Shows an answer as it is written, until it ends.
     pub fn follow(self, message_id: Uuid) {
         let url = follow::events_url(&self.slug(), self.chat_id, message_id);
-        follow::watch(&url, message_id, move |heard| match heard {
-            Heard::Restart => self.edit_text(message_id, String::clear),
-            Heard::Text(text) => self.edit_text(message_id, |c| c.push_str(&text)),
-            Heard::Ended => spawn_local(async move {
-                self.settle(message_id).await;
-            }),
+        follow::watch(&url, message_id, move |heard| {
+            if !matches!(heard, Heard::Retrying(_)) {
+                self.retrying.set(None);
+            }
+            match heard {
+                Heard::Restart => self.edit_text(message_id, String::clear),
+                Heard::Text(text) => self.edit_text(message_id, |c| c.push_str(&text)),
+                Heard::Retrying(seconds) => self.retrying.set(Some((message_id, seconds))),
+                Heard::Ended => spawn_local(async move {
+                    self.settle(message_id).await;
+                }),
+            }
         });
     }
 
@@ -118,7 +158,11 @@ impl Conv {
             Err(e) => self.problem.set(Some(e.to_string())),
         }
         follow::unwatch(message_id);
-        // The first exchange names the chat.
+        self.refresh_title().await;
+    }
+
+    /// The first exchange that succeeds names the chat: read the name while it is new.
+    async fn refresh_title(self) {
         if self.store.title(self.chat_id).as_deref() == Some(NEW_CHAT_TITLE) {
             if let Ok(chat) = get_chat(self.slug(), self.chat_id).await {
                 self.store.remember(chat);
@@ -128,6 +172,9 @@ impl Conv {
 
     /// Sends a question. Returns whether it was stored (the draft is kept otherwise).
     pub async fn send(self, content: String) -> bool {
+        if self.draft {
+            return self.start(content).await;
+        }
         self.busy.set(true);
         self.problem.set(None);
         let model = Some(self.model.get_untracked());
@@ -145,6 +192,29 @@ impl Conv {
                 if streaming {
                     self.follow(id);
                 }
+                true
+            }
+            Err(e) => {
+                self.problem.set(Some(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// The new chat's first message: the chat is stored with it, and opens in its own tab
+    /// (which loads the question and follows the answer).
+    async fn start(self, content: String) -> bool {
+        self.busy.set(true);
+        self.problem.set(None);
+        let model = Some(self.model.get_untracked());
+        let client_id = Uuid::new_v4().to_string();
+        let started = start_chat(self.slug(), content, model, client_id).await;
+        self.busy.set(false);
+        match started {
+            Ok(chat) => {
+                let id = chat.id;
+                self.store.insert(chat);
+                self.control.open(id);
                 true
             }
             Err(e) => {
@@ -190,26 +260,44 @@ enum Load {
     Failed(String),
 }
 
+/// `chat_id` is `None` for the new chat.
 #[component]
-pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
+pub fn Conversation(
+    #[prop(optional)] chat_id: Option<Uuid>,
+    active: Signal<bool>,
+) -> impl IntoView {
     let store = expect_context::<ChatStore>();
+    let draft = chat_id.is_none();
+    let chat_id = chat_id.unwrap_or_default();
     let conv = Conv {
         chat_id,
+        draft,
         store,
+        control: expect_context::<TabControl>(),
         rows: RwSignal::new(Vec::new()),
         tick: RwSignal::new(0),
         problem: RwSignal::new(None),
         busy: RwSignal::new(false),
         model: RwSignal::new(String::new()),
+        retrying: RwSignal::new(None),
         stick: StoredValue::new(true),
     };
-    let load = RwSignal::new(Load::Loading);
+    let load = RwSignal::new(if draft { Load::Ready } else { Load::Loading });
+    // Whenever the new chat comes to the front, it is ready to type in.
+    Effect::new(move |_| {
+        if draft && active.get() {
+            focus_draft();
+        }
+    });
     let older = RwSignal::new(None::<String>);
     let loading_older = RwSignal::new(false);
     let scroller = NodeRef::<html::Div>::new();
     let stick = conv.stick;
 
     Effect::new(move |_| {
+        if draft {
+            return;
+        }
         spawn_local(async move {
             match chat_messages(store.slug.get_untracked(), chat_id, None).await {
                 Ok(page) => {
@@ -224,7 +312,11 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
                         conv.upsert(view);
                     }
                     load.set(Load::Ready);
-                    // A reload in the middle of an answer picks it up again.
+                    // A reload in the middle of an answer picks it up again; an answer that
+                    // ended before the chat opened (a new chat's first) may have named it.
+                    if streaming.is_empty() {
+                        conv.refresh_title().await;
+                    }
                     for id in streaming {
                         conv.follow(id);
                     }
@@ -350,9 +442,10 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
     view! {
         <div
             class="conversation"
-            id=format!("panel-{chat_id}")
-            role="tabpanel"
-            aria-labelledby=format!("tab-{chat_id}")
+            id=format!("panel-{}", conv.dom_key())
+            role=(!draft).then_some("tabpanel")
+            aria-labelledby=(!draft).then(|| format!("tab-{chat_id}"))
+            aria-label=draft.then_some("New chat")
             hidden=move || !active.get()
         >
             <div class="messages" node_ref=scroller on:scroll=on_scroll on:click=copy_code>
@@ -362,8 +455,9 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
                     </button>
                 })}
                 {move || match load.get() {
-                    Load::Loading => Some(view! { <p class="muted conversation-note" aria-busy="true">"Loading messages…"</p> }.into_any()),
+                    Load::Loading => Some(view! { <div class="conversation-note"><Skeleton lines=4/></div> }.into_any()),
                     Load::Failed(e) => Some(view! { <Notice kind="error">{e}</Notice> }.into_any()),
+                    Load::Ready if draft => Some(view! { <Welcome/> }.into_any()),
                     Load::Ready if conv.rows.with(Vec::is_empty) => Some(view! {
                         <div class="conversation-note">
                             <p class="muted">"Ask anything. Enter sends, Shift+Enter starts a new line."</p>
@@ -385,6 +479,23 @@ pub fn Conversation(chat_id: Uuid, active: Signal<bool>) -> impl IntoView {
             </div>
             {move || conv.problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
             <Composer conv live/>
+        </div>
+    }
+}
+
+/// The new chat before anything is said in it.
+#[component]
+fn Welcome() -> impl IntoView {
+    let store = expect_context::<ChatStore>();
+    view! {
+        <div class="chat-empty">
+            <div class="empty-state">
+                <h2 class="chat-empty-title">"What shall we work on?"</h2>
+                // Without a model, the composer's place says what to do instead.
+                {move || store.context.with(|c| c.as_ref().is_some_and(|c| !c.models.is_empty())).then(|| view! {
+                    <p>"Write below to start a new chat. Enter sends, Shift+Enter starts a new line. Your chats are private to you."</p>
+                })}
+            </div>
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! Following an answer while it is written, through the REST events endpoint
-//! (`…/messages/{id}/events`: `delta` with text, then `done` or `error`).
+//! (`…/messages/{id}/events`: `delta` with text, `retrying` while the provider is busy,
+//! then `done` or `error`).
 //!
 //! The endpoint starts every connection with the text so far, so after a reconnect (the
 //! browser's `EventSource` reconnects on its own) the page replaces rather than appends.
@@ -13,6 +14,8 @@ pub enum Heard {
     /// A connection opened: the text so far follows.
     Restart,
     Text(String),
+    /// The provider is busy: asked again after this many seconds.
+    Retrying(u64),
     /// The answer ended (complete, stopped, interrupted, or an error): read it back.
     Ended,
 }
@@ -25,6 +28,12 @@ pub fn events_url(slug: &str, chat_id: Uuid, message_id: Uuid) -> String {
 pub fn delta_text(data: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(data).ok()?;
     value.get("text")?.as_str().map(str::to_string)
+}
+
+/// The `seconds` of a `retrying` event's data.
+pub fn retry_seconds(data: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(data).ok()?;
+    value.get("seconds")?.as_u64()
 }
 
 /// Starts following `message_id` (replacing an earlier follow of it). Without a browser
@@ -50,7 +59,7 @@ pub fn unwatch(message_id: Uuid) {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{delta_text, Heard};
+    use super::{delta_text, retry_seconds, Heard};
     use std::{cell::RefCell, collections::HashMap};
     use uuid::Uuid;
     use wasm_bindgen::{closure::Closure, JsCast};
@@ -89,6 +98,19 @@ mod browser {
                         .and_then(|data| delta_text(&data));
                     if let Some(text) = text {
                         heard(Heard::Text(text));
+                    }
+                }),
+            );
+            let heard = on.clone();
+            listen(
+                "retrying",
+                Box::new(move |event| {
+                    let seconds = event
+                        .dyn_ref::<MessageEvent>()
+                        .and_then(|m| m.data().as_string())
+                        .and_then(|data| retry_seconds(&data));
+                    if let Some(seconds) = seconds {
+                        heard(Heard::Retrying(seconds));
                     }
                 }),
             );
@@ -140,6 +162,13 @@ mod tests {
         assert_eq!(delta_text(r#"{"text":"Hel"}"#), Some("Hel".into()));
         assert_eq!(delta_text(r#"{"other":1}"#), None);
         assert_eq!(delta_text("not json"), None);
+    }
+
+    #[test]
+    fn reads_retry_seconds() {
+        assert_eq!(retry_seconds(r#"{"seconds":4}"#), Some(4));
+        assert_eq!(retry_seconds(r#"{"seconds":-1}"#), None);
+        assert_eq!(retry_seconds("{}"), None);
     }
 
     #[test]

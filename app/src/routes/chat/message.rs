@@ -35,6 +35,11 @@ pub fn MessageRow(
         view.with(|v| {
             let m = &v.message;
             if m.status == MessageStatus::Streaming && m.content.is_empty() {
+                let id = m.id;
+                if let Some((_, seconds)) = conv.retrying.get().filter(|(r, _)| *r == id) {
+                    return view! { <BusyProvider seconds on_stop=move || conv.stop(id)/> }
+                        .into_any();
+                }
                 return view! {
                     <p class="typing" aria-label="Writing the answer">
                         <span></span><span></span><span></span>
@@ -161,5 +166,27 @@ fn EditQuestion(conv: Conv, row: Row, editing: RwSignal<bool>) -> impl IntoView 
                 <button type="button" class="button button-secondary button-small" on:click=move |_| editing.set(false)>"Cancel"</button>
             </div>
         </div>
+    }
+}
+
+/// A busy provider (429) is asked again after a wait: count it down, and offer to stop.
+#[component]
+fn BusyProvider(seconds: u64, on_stop: impl Fn() + 'static) -> impl IntoView {
+    let left = RwSignal::new(seconds);
+    #[cfg(feature = "hydrate")]
+    if let Ok(tick) = set_interval_with_handle(
+        move || left.update(|l| *l = l.saturating_sub(1)),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
+    view! {
+        <p class="retrying" role="status">
+            <span>{move || match left.get() {
+                0 => "The provider is busy, retrying now…".to_string(),
+                n => format!("The provider is busy, retrying in {n} s…"),
+            }}</span>
+            <button type="button" class="button button-secondary button-small" on:click=move |_| on_stop()>"Stop"</button>
+        </p>
     }
 }

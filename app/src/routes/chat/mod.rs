@@ -12,9 +12,9 @@ mod store;
 pub mod tabs;
 
 use super::tenant::use_slug;
-use crate::api::chat::{chat_context, create_chat, get_chat};
-use crate::components::form::Notice;
+use crate::api::chat::{chat_context, get_chat};
 use crate::components::icons::{Icon, IconKind};
+use crate::components::skeleton::Skeleton;
 use chat_list::ChatList;
 use conversation::Conversation;
 use leptos::{prelude::*, task::spawn_local};
@@ -62,6 +62,55 @@ impl TabControl {
     pub fn close(&self, id: Uuid) {
         self.go(&self.tabs.get_untracked().closed(id));
     }
+
+    /// Puts the new chat in front, ready to type in.
+    pub fn new_chat(&self) {
+        self.go(&self.tabs.get_untracked().drafting());
+        conversation::focus_draft();
+    }
+}
+
+/// Opening Chat without tabs in the URL (from the sidebar, or one chat or a new chat from
+/// the command palette) brings back the tabs left open in this browser, with that chat in
+/// front; every change of tabs is remembered.
+fn keep_tabs(
+    slug: Signal<String>,
+    tabs: Memo<Tabs>,
+    query: Memo<leptos_router::params::ParamsMap>,
+    control: TabControl,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let restored = StoredValue::new(false);
+        Effect::new(move |_| {
+            let key = format!("parley.chat-tabs.{}", slug.get());
+            let current = tabs.get();
+            let Some(storage) = window().local_storage().ok().flatten() else {
+                return;
+            };
+            if !restored.get_value() {
+                restored.set_value(true);
+                let saved = storage.get_item(&key).ok().flatten().unwrap_or_default();
+                let saved = Tabs::from_query(&saved);
+                let (has_tabs, asked) =
+                    query.with_untracked(|q| (q.get("tabs").is_some(), q.get("chat")));
+                if !has_tabs && !saved.open.is_empty() {
+                    let merged = match (current.active, asked) {
+                        (Some(id), _) => saved.opened(id),
+                        (None, Some(_)) => saved.drafting(),
+                        (None, None) => saved,
+                    };
+                    if merged != current {
+                        control.go(&merged);
+                        return;
+                    }
+                }
+            }
+            let _ = storage.set_item(&key, &current.query());
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (slug, tabs, query, control);
 }
 
 #[component]
@@ -85,7 +134,7 @@ pub fn ChatPage() -> impl IntoView {
     };
     provide_context(store);
     provide_context(control);
-    let problem = RwSignal::new(None::<String>);
+    keep_tabs(slug, tabs, query, control);
     // The page's own failure (signed out, suspended, not a member) is the shell's to show.
     let failed = RwSignal::new(None::<crate::error::AppError>);
     // Phone: the chat list is a panel over the conversation.
@@ -126,20 +175,6 @@ pub fn ChatPage() -> impl IntoView {
         }
     });
 
-    let new_chat = move || {
-        spawn_local(async move {
-            match create_chat(slug.get_untracked(), None).await {
-                Ok(chat) => {
-                    let id = chat.id;
-                    store.insert(chat);
-                    control.open(id);
-                    list_open.set(false);
-                }
-                Err(e) => problem.set(Some(e.to_string())),
-            }
-        });
-    };
-
     let mode = Memo::new(move |_| {
         store
             .context
@@ -157,9 +192,7 @@ pub fn ChatPage() -> impl IntoView {
                 return Err(e);
             }
             Ok(match mode.get() {
-                Mode::Loading => view! {
-                    <p class="muted page" aria-busy="true">"Loading chats…"</p>
-                }.into_any(),
+                Mode::Loading => view! { <div class="page"><Skeleton lines=5/></div> }.into_any(),
                 Mode::Viewer => view! { <ViewerNotice slug/> }.into_any(),
                 Mode::Chat => view! {
         <section
@@ -176,7 +209,7 @@ pub fn ChatPage() -> impl IntoView {
             }
         >
             <aside id="chat-list-panel" class="chat-list-panel" aria-label="Your chats">
-                <ChatList on_new=new_chat on_pick=move || list_open.set(false)/>
+                <ChatList on_pick=move || list_open.set(false)/>
             </aside>
             <div class="chat-main">
                 // The page's heading, also while a chat fills the view.
@@ -196,16 +229,21 @@ pub fn ChatPage() -> impl IntoView {
                         <span>"Chats"</span>
                     </button>
                     <TabStrip/>
-                    <button type="button" class="button button-small" on:click=move |_| new_chat()>
-                        "New chat"
+                    <button
+                        type="button"
+                        class="button button-small chat-new"
+                        on:click=move |_| { control.new_chat(); list_open.set(false); }
+                    >
+                        <Icon kind=IconKind::Plus/>
+                        <span>"New chat"</span>
                     </button>
                 </div>
-                {move || problem.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
                 <UndoDelete/>
                 <For each=move || tabs.get().open key=|id| *id let:id>
                     <Conversation chat_id=id active=Signal::derive(move || tabs.get().active == Some(id))/>
                 </For>
-                {move || tabs.get().open.is_empty().then(|| view! { <EmptyState on_new=new_chat/> })}
+                // The new chat: always here (its draft kept while other tabs are looked at).
+                <Conversation active=Signal::derive(move || tabs.get().active.is_none())/>
             </div>
         </section>
                 }.into_any(),
@@ -309,28 +347,6 @@ fn UndoDelete() -> impl IntoView {
                 <button type="button" class="icon-button" aria-label="Dismiss" on:click=move |_| store.deleted.set(None)>"×"</button>
             </div>
         })}
-    }
-}
-
-#[component]
-fn EmptyState(on_new: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let store = expect_context::<ChatStore>();
-    view! {
-        <div class="chat-empty">
-            <div class="empty-state">
-                <h2 class="chat-empty-title">"What shall we work on?"</h2>
-                {move || match store.context.get() {
-                    None => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
-                    Some(c) if c.models.is_empty() => view! {
-                        <NoModels can_manage_ai=c.can_manage_ai/>
-                    }.into_any(),
-                    Some(_) => view! {
-                        <p>"Start a new chat, or pick one on the left. Your chats are private to you."</p>
-                        <button type="button" class="button" on:click=move |_| on_new()>"Start a new chat"</button>
-                    }.into_any(),
-                }}
-            </div>
-        </div>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Open chats as tabs, kept in the URL (`?tabs=<id>,<id>&chat=<id>`) so they survive a
-//! reload and can be bookmarked or shared with oneself.
+//! reload and can be bookmarked or shared with oneself. No active chat means a new one is
+//! being written (`chat=new` while other tabs are open); it is stored once it is sent.
 
 use uuid::Uuid;
 
@@ -9,8 +10,12 @@ pub const MAX_TABS: usize = 8;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tabs {
     pub open: Vec<Uuid>,
+    /// `None`: the new chat is in front.
     pub active: Option<Uuid>,
 }
+
+/// The `chat=` value for the new chat.
+const NEW: &str = "new";
 
 impl Tabs {
     /// Reads the query values; unknown or repeated ids are dropped, and an active chat that
@@ -25,6 +30,9 @@ impl Tabs {
             }
         }
         let mut parsed = Self { open, active: None };
+        if active.is_some_and(|a| a.trim() == NEW) {
+            return parsed;
+        }
         if let Some(id) = active.and_then(|a| Uuid::parse_str(a.trim()).ok()) {
             parsed = parsed.opened(id);
         } else {
@@ -33,13 +41,23 @@ impl Tabs {
         parsed
     }
 
+    /// Reads a query string as written by `query`.
+    pub fn from_query(query: &str) -> Self {
+        let value = |name: &str| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        };
+        Self::parse(value("tabs"), value("chat"))
+    }
+
     /// The query string for these tabs (without `?`).
     pub fn query(&self) -> String {
         let tabs: Vec<String> = self.open.iter().map(Uuid::to_string).collect();
         match self.active {
             Some(active) => format!("tabs={}&chat={active}", tabs.join(",")),
             None if tabs.is_empty() => String::new(),
-            None => format!("tabs={}", tabs.join(",")),
+            None => format!("tabs={}&chat={NEW}", tabs.join(",")),
         }
     }
 
@@ -54,6 +72,12 @@ impl Tabs {
             self.open.push(id);
         }
         self.active = Some(id);
+        self
+    }
+
+    /// Puts the new chat in front, keeping the tabs.
+    pub fn drafting(mut self) -> Self {
+        self.active = None;
         self
     }
 
@@ -88,12 +112,18 @@ mod tests {
         let tabs = Tabs::default().opened(a).opened(b).opened(a);
         assert_eq!(tabs.open, vec![a, b]);
         assert_eq!(tabs.active, Some(a));
+        assert_eq!(Tabs::from_query(&tabs.query()), tabs);
+    }
+
+    #[test]
+    fn the_new_chat_keeps_the_tabs_through_the_query() {
+        let [a, b] = ids(2)[..] else { unreachable!() };
+        let tabs = Tabs::default().opened(a).opened(b).drafting();
+        assert_eq!(tabs.active, None);
         let query = tabs.query();
-        let back = Tabs::parse(
-            query.split('&').find_map(|p| p.strip_prefix("tabs=")),
-            query.split('&').find_map(|p| p.strip_prefix("chat=")),
-        );
-        assert_eq!(back, tabs);
+        assert_eq!(query, format!("tabs={a},{b}&chat=new"));
+        assert_eq!(Tabs::from_query(&query), tabs);
+        assert_eq!(Tabs::default().drafting().query(), "");
     }
 
     #[test]
