@@ -22,7 +22,14 @@ export default defineConfig({
   retries: 1,
   reporter: [['list']],
   timeout: 30_000,
-  expect: { timeout: 10_000 },
+  expect: {
+    timeout: 10_000,
+    // Pictures of pages against committed baselines: a small tolerance for anti-aliasing.
+    toHaveScreenshot: { maxDiffPixelRatio: 0.01, animations: 'disabled', caret: 'hide', scale: 'css' },
+  },
+  snapshotPathTemplate: '{testDir}/../baselines/{arg}{ext}',
+  // A missing baseline is written on a developer's machine (then committed) and fails in CI.
+  updateSnapshots: process.env.CI ? 'none' : 'missing',
   use: {
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3000',
     launchOptions: chromium,

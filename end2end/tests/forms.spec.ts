@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { openHydrated } from './support';
-import { owner, PASSWORD } from './workspace';
+import { owner, PASSWORD, PROVIDER_KEY, PROVIDER_URL, withProvider } from './workspace';
 
 // A refused form keeps what was typed and says what is wrong next to the field at fault.
 
@@ -90,6 +90,9 @@ test('sign-in and sign-up keep the e-mail and name after a refusal, with or with
     await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(email);
     await expect(page.getByLabel('Password')).toHaveValue('');
     expect(page.url()).not.toContain(encodeURIComponent(email));
+    // The clash is told at the field that clashes.
+    const emailField = page.locator('.field').filter({ has: page.getByLabel('E-mail', { exact: true }) });
+    await expect(emailField.getByRole('alert')).toContainText('already exists');
 
     await page.goto('/login');
     await page.getByLabel('E-mail', { exact: true }).fill(email);
@@ -100,4 +103,61 @@ test('sign-in and sign-up keep the e-mail and name after a refusal, with or with
     await expect(page.getByLabel('Password')).toHaveValue('');
     await context.close();
   }
+});
+
+test('a refused provider, organisation or single sign-on address keeps what was typed, the clash at its field', async ({ browser, baseURL }, info) => {
+  const run = `refused-${info.project.name}-${Date.now()}`;
+  const context = await browser.newContext({ baseURL });
+  const slug = await owner(context, baseURL, run);
+  await withProvider(context, baseURL, slug);
+  const page = await context.newPage();
+
+  // AI settings: a name that is taken, then an address that is not allowed.
+  await openHydrated(page, `/t/${slug}/settings/ai`);
+  const form = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Add a provider' }) });
+  await form.getByLabel('Name', { exact: true }).fill('Test provider');
+  await form.getByLabel('Kind').selectOption('openai_compatible');
+  await form.getByLabel('Base URL').fill(PROVIDER_URL);
+  await form.getByLabel('API key').fill(PROVIDER_KEY);
+  await form.getByLabel('Models typed by hand (optional, one per line)').fill('my-model');
+  await form.getByRole('button', { name: 'Add provider' }).click();
+  const nameField = form.locator('.field').filter({ has: page.getByLabel('Name', { exact: true }) });
+  await expect(nameField.getByRole('alert')).toContainText('exists already');
+  await expect(form.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Base URL')).toHaveValue(PROVIDER_URL);
+  await expect(form.getByLabel('Models typed by hand (optional, one per line)')).toHaveValue('my-model');
+  await form.getByLabel('Name', { exact: true }).fill('Second provider');
+  await form.getByLabel('Base URL').fill('http://169.254.169.254/v1');
+  await form.getByRole('button', { name: 'Add provider' }).click();
+  const urlField = form.locator('.field').filter({ has: page.getByLabel('Base URL') });
+  await expect(urlField.getByRole('alert')).not.toBeEmpty();
+  await expect(form.getByLabel('Name', { exact: true })).toHaveValue('Second provider');
+  await expect(form.getByLabel('Base URL')).toHaveValue('http://169.254.169.254/v1');
+  // A provider card's own refusal keeps its typed models too.
+  const card = page.getByRole('article', { name: 'Provider Test provider' });
+  await card.getByLabel('Models typed by hand (one per line)').fill('bad model name with spaces\n' + 'x'.repeat(300));
+  await card.getByRole('button', { name: 'Save models' }).click();
+  await expect(card.locator('.notice-error')).toBeVisible();
+  await expect(card.getByLabel('Models typed by hand (one per line)')).toHaveValue(/bad model name/);
+
+  // A new organisation whose address is taken: told at the address.
+  await openHydrated(page, '/new');
+  await page.getByLabel('Name', { exact: true }).fill('Copy Cat');
+  await page.getByLabel('Address').fill(slug);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  const slugField = page.locator('.field').filter({ has: page.getByLabel('Address') });
+  await expect(slugField.getByRole('alert')).toContainText('already taken');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Copy Cat');
+  await expect(page.getByLabel('Address')).toHaveValue(slug);
+
+  // Single sign-on discovery for an unknown domain comes back with the address.
+  const visitor = await browser.newContext({ baseURL });
+  const signIn = await visitor.newPage();
+  await openHydrated(signIn, '/login');
+  await signIn.getByText('Continue with single sign-on').click();
+  await signIn.getByLabel('Work e-mail').fill(`someone@${run}.example`);
+  await signIn.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(signIn).toHaveURL(/error=sso_unknown_domain/);
+  await expect(signIn.getByLabel('Work e-mail')).toBeVisible();
+  await expect(signIn.getByLabel('Work e-mail')).toHaveValue(`someone@${run}.example`);
 });

@@ -36,7 +36,6 @@ test('a super-admin offers the platform AI to an organisation, whose owner then 
 
   const page = await owner.newPage();
   await openHydrated(page, `/t/${slug}/chat`);
-  await page.getByRole('button', { name: 'Start a new chat' }).click();
   await expect(page.getByLabel('Model')).toHaveValue('platform/parley-echo');
   await expect(page.getByRole('option', { name: 'parley-echo · Platform' })).toBeAttached();
   const composer = page.getByRole('textbox', { name: 'Message', exact: true });

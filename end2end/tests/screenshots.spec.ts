@@ -1,7 +1,9 @@
 import { expect, test, type BrowserContext } from '@playwright/test';
-import { openHydrated } from './support';
+import { openHydrated, picture } from './support';
 
-// Pictures of every page in light and dark, for people to look at (end2end/screenshots/).
+// Pictures of every page in light and dark, for people to look at (end2end/screenshots/) and
+// compared with their baselines (end2end/baselines/). Names are fixed per project and
+// scheme, so each picture shows the same words every run; a rerun finds them created.
 const PASSWORD = 'violet kettle drums 42';
 
 async function signedIn(context: BrowserContext, email: string, password = PASSWORD, name = 'Sam Screenshot') {
@@ -29,17 +31,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await openHydrated(page, p.path);
       await expect(page.getByRole('heading', { name: p.heading })).toBeVisible();
-      await page.screenshot({ path: `screenshots/${p.name}-${info.project.name}-${scheme}.png`, fullPage: true });
+      await picture(page, `${p.name}-${info.project.name}-${scheme}`, { mask: [page.locator('.status-card dd')] });
     });
   }
 
   test(`screenshot signed-in pages ${scheme}`, async ({ page, context, baseURL }, info) => {
     test.setTimeout(60_000);
-    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    const run = `${info.project.name}-${scheme}`;
     await signedIn(context, `sam-${run}@example.com`);
     const slug = `shots-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
     const created = await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Northwind Labs' });
-    expect(created.status()).toBe(201);
+    expect([201, 409]).toContain(created.status());
     const invite = await post(context, baseURL, `/api/v1/tenants/${slug}/invitations`, { role: 'member', email: 'new.hire@example.com' });
     const token = (await invite.json()).token as string;
     await post(context, baseURL, '/api/v1/me/tokens', { name: 'Reporting script', tenant: slug, expires_in_days: 90 });
@@ -55,7 +57,7 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const [name, path, heading] of shots) {
       await openHydrated(page, path);
       await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();
-      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+      await picture(page, `${name}-${info.project.name}-${scheme}`);
     }
   });
 
@@ -66,6 +68,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
     await expect(page.getByLabel('Who may create an account')).toHaveValue('open');
     await expect(page.getByRole('cell', { name: 'admin@parley.test', exact: true })).toBeVisible();
+    // Lists every account of the run: a picture to look at, with no baseline to match.
     await page.screenshot({ path: `screenshots/admin-${info.project.name}-${scheme}.png`, fullPage: true });
   });
 }
@@ -73,10 +76,10 @@ for (const scheme of ['light', 'dark'] as const) {
 for (const scheme of ['light', 'dark'] as const) {
   test(`screenshot single sign-on pages ${scheme}`, async ({ page, context, baseURL }, info) => {
     test.setTimeout(60_000);
-    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    const run = `${info.project.name}-${scheme}`;
     await signedIn(context, `sso-${run}@example.com`);
     const slug = `sso-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
-    expect((await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Contoso Ltd' })).status()).toBe(201);
+    expect([201, 409]).toContain((await post(context, baseURL, '/api/v1/tenants', { slug, name: 'Contoso Ltd' })).status());
     const saved = await context.request.post('/api/sso/save', {
       headers: { origin: baseURL ?? '' },
       form: {
@@ -95,7 +98,8 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const [name, path, heading] of shots) {
       await openHydrated(page, path);
       await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();
-      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+      // The redirect address carries this run's port.
+      await picture(page, `${name}-${info.project.name}-${scheme}`, { mask: [page.getByLabel('Redirect URI')] });
     }
   });
 }
@@ -104,11 +108,11 @@ for (const scheme of ['light', 'dark'] as const) {
 // admin page.
 for (const scheme of ['light', 'dark'] as const) {
   test(`screenshot viewer pages ${scheme}`, async ({ page, context, browser, baseURL }, info) => {
-    const run = `${info.project.name}-${scheme}-${Date.now()}`;
+    const run = `${info.project.name}-${scheme}`;
     const slug = `view-${run}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
     const owner = await browser.newContext({ baseURL });
     await signedIn(owner, `view-owner-${run}@example.com`);
-    expect((await post(owner, baseURL, '/api/v1/tenants', { slug, name: 'Northwind Labs' })).status()).toBe(201);
+    expect([201, 409]).toContain((await post(owner, baseURL, '/api/v1/tenants', { slug, name: 'Northwind Labs' })).status());
     const token = (await (await post(owner, baseURL, `/api/v1/tenants/${slug}/invitations`, { role: 'viewer' })).json()).token;
     await signedIn(context, `viewer-${run}@example.com`, PASSWORD, 'Vera Viewer');
     expect((await post(context, baseURL, `/api/v1/invitations/${token}/accept`, {})).ok()).toBeTruthy();
@@ -120,7 +124,7 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const [name, path, heading] of shots) {
       await openHydrated(page, path);
       await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
-      await page.screenshot({ path: `screenshots/${name}-${info.project.name}-${scheme}.png`, fullPage: true });
+      await picture(page, `${name}-${info.project.name}-${scheme}`);
     }
   });
 }
@@ -134,9 +138,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await openHydrated(page, '/login');
     await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
     await expect(page.getByRole('link', { name: label })).toBeVisible();
-    await page.screenshot({ path: `screenshots/platform-sso-sign-in-${info.project.name}-${scheme}.png`, fullPage: true });
+    await picture(page, `platform-sso-sign-in-${info.project.name}-${scheme}`);
     await openHydrated(page, '/sso/problem?code=no_role&platform=1');
     await expect(page.getByRole('heading', { name: 'You have no access to the platform' })).toBeVisible();
-    await page.screenshot({ path: `screenshots/platform-sso-problem-${info.project.name}-${scheme}.png`, fullPage: true });
+    await picture(page, `platform-sso-problem-${info.project.name}-${scheme}`);
   });
 }

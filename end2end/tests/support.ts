@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens a page and waits until Leptos has hydrated it. */
 export async function openHydrated(page: Page, path: string) {
@@ -15,4 +15,19 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (err) => errors.push(err.message));
   return errors;
+}
+
+/**
+ * A picture of the page for people to look at (end2end/screenshots/), compared with its
+ * committed baseline (end2end/baselines/) so a layout regression fails the suite. What
+ * differs from run to run (times, secrets, measurements) is masked.
+ */
+export async function picture(page: Page, name: string, options: { fullPage?: boolean; mask?: Locator[] } = {}) {
+  const fullPage = options.fullPage ?? true;
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage });
+  await expect(page).toHaveScreenshot(`${name}.png`, {
+    fullPage,
+    // Times, secrets, and this run's ports (in addresses shown as text).
+    mask: [page.locator('time, .secret'), page.getByText(/127\.0\.0\.1:\d+/), ...(options.mask ?? [])],
+  });
 }
