@@ -162,3 +162,19 @@ test('a busy provider shows a countdown while it is asked again, and Stop ends t
   await expect(lastAnswer(page).getByText('Stopped')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
 });
+
+test('a refused edit of a question stays open with what was typed', async ({ page, context, baseURL }, info) => {
+  const slug = await owner(context, baseURL, `${info.project.name}-edit-${Date.now()}`);
+  await withProvider(context, baseURL, slug);
+  await openHydrated(page, `/t/${slug}/chat`);
+  await send(page, 'Short question');
+  await expect(lastAnswer(page)).toContainText('You said: Short question.');
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const box = page.getByLabel('Edit your message');
+  const tooLong = 'y'.repeat(100_001);
+  await box.fill(tooLong);
+  await box.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'too long' })).toBeVisible();
+  await expect(box).toBeVisible();
+  expect((await box.inputValue()).length).toBe(tooLong.length);
+});

@@ -75,10 +75,12 @@ impl DomainError {
     }
 }
 
-/// True for a unique-constraint violation (both databases word it differently).
+/// True for a unique-constraint violation, as the driver classifies it on both databases.
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
-    let text = err.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate")
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// True for database errors that mean "cannot reach the database" rather than a bad query.

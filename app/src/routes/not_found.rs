@@ -1,6 +1,6 @@
 //! The 404 page. It sets the HTTP status itself, so crawlers and tests see a real 404.
 
-use crate::components::icons::{Icon, IconKind};
+use crate::components::{empty_state::EmptyState, icons::IconKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,14 +13,11 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page not found"/>
-        <section class="page page-centered" aria-labelledby="not-found-title">
-            <div class="empty-state">
-                <Icon kind=IconKind::Compass/>
-                <p class="eyebrow">"404"</p>
-                <h1 id="not-found-title">"Page not found"</h1>
+        <section class="page page-centered">
+            <EmptyState icon=IconKind::Compass title="Page not found" eyebrow="404" page=true>
                 <p>"The page you asked for does not exist or has moved."</p>
                 <a class="button" href="/">"Back to the home page"</a>
-            </div>
+            </EmptyState>
         </section>
     }
 }

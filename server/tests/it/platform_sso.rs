@@ -8,7 +8,7 @@ use crate::support::{
     browser::{cookie_of, next_hop, now, set_cookies},
     idp::{self, TestIdp, TestKey},
     logs::CapturedLogs,
-    postgres_url, sqlite_url, test_auth, TestApp, TestDb, TestResponse, PUBLIC_ORIGIN,
+    on_both_databases, test_auth, Backend, TestApp, TestDb, TestResponse, PUBLIC_ORIGIN,
 };
 use app::backend::auth::oidc::PlatformConnection;
 use axum::body::Body;
@@ -20,12 +20,6 @@ use serde_json::{json, Value};
 const DIRECTORY: &str = "9a0c3e7d-2b41-4f0e-8d6a-51c2e3f4a5b6";
 const CLIENT_ID: &str = "b5e0f2d1-7c3a-4e9b-a1d2-3f4e5a6b7c8d";
 const ADMIN_ROLE: &str = "Parley.PlatformAdmin";
-
-#[derive(Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
 
 /// Parley with platform SSO pointed at the test IdP's Entra-shaped directory.
 struct World {
@@ -44,17 +38,14 @@ struct Attempt {
 }
 
 impl World {
-    async fn new(db: Db) -> Self {
+    async fn new(db: Backend) -> Self {
         Self::with_secret(db, "platform-secret-5d1e").await
     }
 
-    async fn with_secret(db: Db, secret: &str) -> Self {
+    async fn with_secret(db: Backend, secret: &str) -> Self {
         let key = TestKey::first();
         let idp = TestIdp::start(&[&key]).await;
-        let (url, handle): (String, TestDb) = match db {
-            Db::Sqlite => sqlite_url().await,
-            Db::Postgres => postgres_url().await,
-        };
+        let (url, handle): (String, TestDb) = db.url().await;
         let mut auth = test_auth();
         auth.entra_authority = idp.base_url().to_string();
         auth.platform_sso = Some(PlatformConnection {
@@ -278,24 +269,6 @@ fn refused(what: &str, r: &TestResponse, code: &str) {
         !cookies.iter().any(|c| c.contains("parley_session=")),
         "{what}: a refused sign-in sets a session cookie: {cookies:?}"
     );
-}
-
-macro_rules! on_both_databases_with_idp {
-    ($($name:ident => $body:ident;)+) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$body(super::World::new(super::Db::Sqlite).await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$body(super::World::new(super::Db::Postgres).await).await;
-                }
-            }
-        )+
-    };
 }
 
 async fn the_admin_role_signs_in_a_new_super_admin(w: World) {
@@ -557,7 +530,8 @@ async fn logout_ends_the_session_here_and_at_the_idp(w: World) {
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.text());
 }
 
-on_both_databases_with_idp! {
+on_both_databases! {
+    with World::new;
     admin_role_signs_in => the_admin_role_signs_in_a_new_super_admin;
     no_admin_role => without_the_admin_role_an_unknown_identity_is_refused;
     token_checks => tokens_and_attempts_are_checked_as_for_tenants;
@@ -622,7 +596,7 @@ async fn without_configuration_there_is_no_platform_sign_in() {
 async fn the_platform_client_secret_never_leaves_the_server() {
     let (logs, _capture) = CapturedLogs::start();
     let secret = format!("canary-{}", uuid::Uuid::new_v4().simple());
-    let w = World::with_secret(Db::Sqlite, &secret).await;
+    let w = World::with_secret(Backend::Sqlite, &secret).await;
     let page = w.app.get("/login").await;
     assert!(
         page.text().contains("/sso/platform/start"),

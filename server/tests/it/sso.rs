@@ -13,7 +13,7 @@ use crate::support::{
     browser::{cookie_of, next_hop, now, set_cookies},
     idp::{self, TestIdp, TestKey},
     logs::CapturedLogs,
-    postgres_url, sqlite_url, test_auth, TestApp, TestDb, TestResponse, PUBLIC_ORIGIN,
+    on_both_databases, test_auth, Backend, TestApp, TestDb, TestResponse, PUBLIC_ORIGIN,
 };
 use axum::body::Body;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -31,12 +31,6 @@ const OTHER_DIRECTORY: &str = "0b7e2c4a-1111-4e7b-8e0a-6c2d9f3e4a55";
 const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 const CLIENT_SECRET: &str = "test-client-secret-7f3a";
 const MAPPINGS: &str = "Parley.Admin = admin\nParley.User = member";
-
-#[derive(Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
 
 /// Parley with tenant `acme`, its owner, and one enabled Entra connection to the test IdP
 /// (JIT on, `Parley.Admin = admin`, `Parley.User = member`, no default role).
@@ -97,17 +91,14 @@ fn pairs(form: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 impl World {
-    async fn new(db: Db) -> Self {
+    async fn new(db: Backend) -> Self {
         Self::with_secret(db, CLIENT_SECRET).await
     }
 
-    async fn with_secret(db: Db, secret: &str) -> Self {
+    async fn with_secret(db: Backend, secret: &str) -> Self {
         let key = TestKey::first();
         let idp = TestIdp::start(&[&key]).await;
-        let (url, handle): (String, TestDb) = match db {
-            Db::Sqlite => sqlite_url().await,
-            Db::Postgres => postgres_url().await,
-        };
+        let (url, handle): (String, TestDb) = db.url().await;
         let mut auth = test_auth();
         auth.entra_authority = idp.base_url().to_string();
         let app = TestApp::with_auth(url, handle, auth).await;
@@ -338,25 +329,6 @@ impl World {
             "{what}: identity bound"
         );
     }
-}
-
-/// Runs an async test body once on SQLite and once on PostgreSQL, each with its own IdP.
-macro_rules! on_both_databases_with_idp {
-    ($($name:ident => $body:ident;)+) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$body(super::World::new(super::Db::Sqlite).await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$body(super::World::new(super::Db::Postgres).await).await;
-                }
-            }
-        )+
-    };
 }
 
 // The happy path ----------------------------------------------------------------------------
@@ -821,7 +793,7 @@ async fn require_sso_closes_the_password_path_for_members(w: World) {
 
 /// The client secret goes to the IdP's token endpoint and nowhere else: not in answers,
 /// not in the settings page, not in the logs.
-async fn the_client_secret_never_leaves_the_server(db: Db) {
+async fn the_client_secret_never_leaves_the_server(db: Backend) {
     let (logs, _capture) = CapturedLogs::start();
     let random = uuid::Uuid::new_v4().simple().to_string();
     let canary = format!("canary-client-secret-{random}");
@@ -969,12 +941,12 @@ async fn the_client_secret_never_leaves_the_server(db: Db) {
 mod canary {
     #[tokio::test]
     async fn sqlite() {
-        super::the_client_secret_never_leaves_the_server(super::Db::Sqlite).await;
+        super::the_client_secret_never_leaves_the_server(crate::support::Backend::Sqlite).await;
     }
 
     #[tokio::test]
     async fn postgres() {
-        super::the_client_secret_never_leaves_the_server(super::Db::Postgres).await;
+        super::the_client_secret_never_leaves_the_server(crate::support::Backend::Postgres).await;
     }
 }
 
@@ -1165,7 +1137,8 @@ async fn a_signed_in_user_links_their_identity_explicitly(w: World) {
     );
 }
 
-on_both_databases_with_idp! {
+on_both_databases! {
+    with World::new;
     happy_path => an_entra_user_is_provisioned_with_the_mapped_role;
     token_checks => every_id_token_check_refuses_a_token_that_fails_only_it;
     replayed_state => a_state_works_once;

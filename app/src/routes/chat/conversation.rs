@@ -225,18 +225,23 @@ impl Conv {
     }
 
     /// Answers the last question again, after replacing it when `content` is given.
-    pub fn regenerate(self, content: Option<String>) {
+    /// Returns whether it went (an edit stays open otherwise, with what was typed).
+    pub async fn regenerate(self, content: Option<String>) -> bool {
         self.busy.set(true);
         self.problem.set(None);
-        spawn_local(async move {
-            let model = Some(self.model.get_untracked());
-            let answer = regenerate_answer(self.slug(), self.chat_id, model, content).await;
-            self.busy.set(false);
-            match answer {
-                Ok((question, answer)) => self.replace_tail(question, answer),
-                Err(e) => self.problem.set(Some(e.to_string())),
+        let model = Some(self.model.get_untracked());
+        let answer = regenerate_answer(self.slug(), self.chat_id, model, content).await;
+        self.busy.set(false);
+        match answer {
+            Ok((question, answer)) => {
+                self.replace_tail(question, answer);
+                true
             }
-        });
+            Err(e) => {
+                self.problem.set(Some(e.to_string()));
+                false
+            }
+        }
     }
 
     /// Stops the answer being written; what was written so far is kept.

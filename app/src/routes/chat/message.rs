@@ -5,7 +5,7 @@
 use super::conversation::{Conv, Row};
 use crate::components::{clipboard, local_time};
 use crate::dto::chat::{MessageRole, MessageStatus};
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
 #[component]
 pub fn MessageRow(
@@ -123,7 +123,7 @@ pub fn MessageRow(
                         <button type="button" class="link-button" on:click=move |_| editing.set(true)>"Edit"</button>
                     })}
                     {move || (is_last_answer.get() && !busy.get()).then(|| view! {
-                        <button type="button" class="link-button" on:click=move |_| conv.regenerate(None)>"Regenerate"</button>
+                        <button type="button" class="link-button" on:click=move |_| spawn_local(async move { conv.regenerate(None).await; })>"Regenerate"</button>
                     })}
                 </span>
             </div>
@@ -140,8 +140,11 @@ fn EditQuestion(conv: Conv, row: Row, editing: RwSignal<bool>) -> impl IntoView 
         if text.trim().is_empty() {
             return;
         }
-        editing.set(false);
-        conv.regenerate(Some(text));
+        spawn_local(async move {
+            if conv.regenerate(Some(text)).await {
+                editing.set(false);
+            }
+        });
     };
     view! {
         <div class="edit-question">

@@ -13,6 +13,7 @@ pub mod tabs;
 
 use super::tenant::use_slug;
 use crate::api::chat::{chat_context, get_chat};
+use crate::components::empty_state::EmptyState;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::skeleton::Skeleton;
 use chat_list::ChatList;
@@ -265,12 +266,10 @@ enum Mode {
 fn ViewerNotice(slug: Signal<String>) -> impl IntoView {
     view! {
         <section class="page page-centered">
-            <div class="empty-state">
-                <Icon kind=IconKind::Chat/>
-                <h1>"Chat is for members"</h1>
+            <EmptyState icon=IconKind::Chat title="Chat is for members" page=true>
                 <p>"You are a viewer here: you can look around this organisation but not chat. An admin or owner can give you the member role."</p>
                 <a class="button" href=move || format!("/t/{}/members", slug.get())>"See who the admins are"</a>
-            </div>
+            </EmptyState>
         </section>
     }
 }

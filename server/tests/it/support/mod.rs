@@ -57,6 +57,11 @@ impl TestApp {
         Self::start(url, db).await
     }
 
+    pub async fn on(backend: Backend) -> Self {
+        let (url, db) = backend.url().await;
+        Self::start(url, db).await
+    }
+
     pub async fn postgres() -> Self {
         let (url, db) = postgres_url().await;
         Self::start(url, db).await
@@ -265,16 +270,34 @@ impl TestResponse {
 /// that never ends, say) fails under its own name instead of stalling the suite.
 pub const TEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(180);
 
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// A fresh database of this kind: its URL and what keeps it alive.
+    pub async fn url(self) -> (String, TestDb) {
+        match self {
+            Self::Sqlite => sqlite_url().await,
+            Self::Postgres => postgres_url().await,
+        }
+    }
+}
+
 /// Runs an async test body once on SQLite and once on PostgreSQL, each within
-/// [`TEST_DEADLINE`].
+/// [`TEST_DEADLINE`]. The body takes a `TestApp`, or with `with Type::new;` first, what
+/// `Type::new(Backend)` builds (a world with its own identity provider, say).
 macro_rules! on_both_databases {
-    ($($name:ident => $body:ident;)+) => {
+    (with $ty:ident :: $new:ident; $($name:ident => $body:ident;)+) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
                     let run = async {
-                        super::$body($crate::support::TestApp::sqlite().await).await;
+                        super::$body(super::$ty::$new($crate::support::Backend::Sqlite).await).await;
                     };
                     tokio::time::timeout($crate::support::TEST_DEADLINE, run)
                         .await
@@ -284,7 +307,7 @@ macro_rules! on_both_databases {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let run = async {
-                        super::$body($crate::support::TestApp::postgres().await).await;
+                        super::$body(super::$ty::$new($crate::support::Backend::Postgres).await).await;
                     };
                     tokio::time::timeout($crate::support::TEST_DEADLINE, run)
                         .await
@@ -292,6 +315,9 @@ macro_rules! on_both_databases {
                 }
             }
         )+
+    };
+    ($($name:ident => $body:ident;)+) => {
+        $crate::support::on_both_databases! { with TestApp::on; $($name => $body;)+ }
     };
 }
 pub(crate) use on_both_databases;
