@@ -53,6 +53,23 @@ pub async fn get_chat(slug: String, id: Uuid) -> Result<ChatDto, AppError> {
         .map_err(super::guard::fail)
 }
 
+/// A message as the chat page sends it: the model picked (none when empty), the page's id
+/// for the message, the tenant's tuning.
+#[cfg(feature = "ssr")]
+fn page_message(
+    content: String,
+    model: Option<String>,
+    client_message_id: String,
+) -> crate::backend::services::chat_messages::SendInput {
+    crate::backend::services::chat_messages::SendInput {
+        content,
+        model: model.filter(|m| !m.is_empty()),
+        client_message_id: Some(client_message_id),
+        temperature: None,
+        max_tokens: None,
+    }
+}
+
 /// Starts a chat with its first question (a chat exists only once something is said in
 /// it); the page then follows the answer in the new chat's tab.
 #[server(endpoint = "chat/start")]
@@ -64,13 +81,7 @@ pub async fn start_chat(
 ) -> Result<ChatDto, AppError> {
     use crate::backend::{authz::grants::UseWorkspace, services::chat_messages};
     let (call, auth) = super::guard::in_tenant::<UseWorkspace>(&slug).await?;
-    let input = chat_messages::SendInput {
-        content,
-        model: model.filter(|m| !m.is_empty()),
-        client_message_id: Some(client_message_id),
-        temperature: None,
-        max_tokens: None,
-    };
+    let input = page_message(content, model, client_message_id);
     let (chat, _sent) = chat_messages::start_chat(&call.state, &auth, input)
         .await
         .map_err(super::guard::fail)?;
@@ -166,13 +177,7 @@ pub async fn send_message(
         services::{chat_messages, chat_page},
     };
     let (call, auth) = super::guard::in_tenant::<UseWorkspace>(&slug).await?;
-    let input = chat_messages::SendInput {
-        content,
-        model: model.filter(|m| !m.is_empty()),
-        client_message_id: Some(client_message_id),
-        temperature: None,
-        max_tokens: None,
-    };
+    let input = page_message(content, model, client_message_id);
     let sent = chat_messages::send(&call.state, &auth, chat_id, input)
         .await
         .map_err(super::guard::fail)?;
